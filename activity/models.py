@@ -1,0 +1,82 @@
+"""The append-only activity log: one row per change, hash-chained (see DESIGN.md, "The activity log")."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+ACTION_LABELS = {
+    "asset.register": _("ลงทะเบียนครุภัณฑ์"),
+    "asset.update": _("แก้ไขข้อมูลครุภัณฑ์"),
+    "organization.update": _("แก้ไขข้อมูลหน่วยงาน"),
+    "staff.move": _("ย้ายกอง"),
+    "staff.deactivate": _("ปิดบัญชีบุคลากร"),
+}
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove a log entry."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("บันทึกการใช้งานแก้ไขไม่ได้")
+
+    def delete(self):
+        raise AppendOnlyError("บันทึกการใช้งานลบไม่ได้")
+
+    _raw_delete = delete
+
+
+class Entry(models.Model):
+    """One thing that happened: when, who, what, to which object and which assets, with details."""
+
+    created_at = models.DateTimeField(_("เวลา"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", db_constraint=False, verbose_name=_("ผู้ทำรายการ"),
+    )
+    actor_name = models.CharField(_("ชื่อผู้ทำรายการ"), max_length=200, blank=True)
+    action = models.CharField(_("การกระทำ"), max_length=60, db_index=True)
+    object_type = models.CharField(_("ประเภทรายการ"), max_length=60)
+    object_id = models.CharField(_("รหัสรายการ"), max_length=64, blank=True)
+    object_repr = models.CharField(_("รายการ"), max_length=300, blank=True)
+    division_id = models.BigIntegerField(_("กอง"), null=True, blank=True, db_index=True)
+    details = models.JSONField(_("รายละเอียด"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("บันทึกการใช้งาน")
+        verbose_name_plural = _("บันทึกการใช้งาน")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="activity_object_idx")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("บันทึกการใช้งานแก้ไขไม่ได้")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("บันทึกการใช้งานลบไม่ได้")
+
+
+class EntryAsset(models.Model):
+    """Which assets an entry concerns: asset ids only, no foreign key, so nothing cascades into the log."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="asset_links")
+    asset_id = models.BigIntegerField(db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "asset_id"], name="activity_entry_asset_unique")]

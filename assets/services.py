@@ -1,0 +1,226 @@
+"""Every write to the register. Each service checks permission, validates, saves and logs."""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from activity import log
+from organization import roles
+from thai.dates import fiscal_year
+
+from .models import Asset, Status
+from .numbering import allocate_numbers, number_key
+from .photos import clean_photo
+
+EDITABLE_FIELDS = (
+    "name", "specification", "brand_model", "serial_number", "category", "division", "location",
+    "custodian", "acquired_on", "acquisition_method", "budget_type", "document_number", "vendor_name",
+    "vendor_address", "vendor_phone", "unit", "unit_price", "useful_life_years", "is_lendable", "notes",
+)
+# Statuses an officer may set by editing; the others come from workflows (loans, disposal).
+MANUAL_STATUSES = frozenset({
+    Status.IN_USE, Status.UNDER_REPAIR, Status.DAMAGED, Status.DETERIORATED, Status.LOST, Status.NOT_NEEDED,
+})
+_SNAPSHOT_FIELDS = ("number",) + EDITABLE_FIELDS + ("status", "photo")
+
+
+def search_text(asset: Asset) -> str:
+    parts = [number_key(asset.number), asset.name, asset.serial_number, asset.brand_model]
+    return " ".join(part for part in parts if part).lower()
+
+
+def snapshot(asset: Asset) -> dict:
+    """The asset's register fields as readable values, for the log's before/after."""
+    values = {}
+    for name in _SNAPSHOT_FIELDS:
+        value = getattr(asset, name)
+        if hasattr(value, "_meta"):
+            value = str(value)
+        elif name == "photo":
+            value = value.name if value else ""
+        values[name] = value
+    return values
+
+
+def describe_error(error: ValidationError) -> str:
+    """A validation error as one Thai line, naming each field by its label."""
+    if not hasattr(error, "error_dict"):
+        return "; ".join(error.messages)
+    parts = []
+    for field, messages in error.message_dict.items():
+        label = Asset._meta.get_field(field).verbose_name if field in _FIELD_NAMES else ""
+        parts.append(f"{label}: {' '.join(messages)}" if label else " ".join(messages))
+    return "; ".join(parts)
+
+
+_FIELD_NAMES = {field.name for field in Asset._meta.get_fields()}
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"fields that are not editable: {sorted(unknown)}")
+
+
+_RELATIONS = ["category", "division", "location", "custodian", "acquisition_method", "budget_type"]
+
+
+def _validate(asset: Asset, *, relations_checked: bool = False) -> None:
+    """Raise ValidationError (Thai messages) unless the asset may be saved.
+
+    relations_checked: the caller passed model instances it loaded itself (bulk paths), so the
+    per-field existence queries of full_clean are skipped.
+    """
+    errors = {}
+    if asset.location_id and asset.division_id and asset.location.division_id != asset.division_id:
+        errors["location"] = f"สถานที่ “{asset.location}” ไม่ได้อยู่ใน{asset.division}"
+    if asset.unit_price is not None and Decimal(asset.unit_price) < 0:
+        errors["unit_price"] = "ราคาต่อหน่วยต้องไม่ติดลบ"
+    if asset.useful_life_years is not None and asset.useful_life_years <= 0:
+        errors["useful_life_years"] = "อายุการใช้งานต้องมากกว่า 0 ปี"
+    if asset.acquired_on and asset.acquired_on > dt.date.today() + dt.timedelta(days=366):
+        errors["acquired_on"] = "วันที่ได้มาอยู่ไกลเกินไปในอนาคต"
+    if errors:
+        raise ValidationError(errors)
+    exclude = ["number", "number_key", "search_text", "photo"] + (_RELATIONS if relations_checked else [])
+    asset.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _ensure_number_free(key: str, *, exclude_pk=None) -> None:
+    clash = Asset.objects.filter(number_key=key)
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"number": f"หมายเลขครุภัณฑ์ {key} มีอยู่ในทะเบียนแล้ว"})
+
+
+def _save(asset: Asset) -> None:
+    try:
+        with transaction.atomic():
+            asset.save()
+    except IntegrityError:
+        if Asset.objects.filter(number_key=asset.number_key).exclude(pk=asset.pk).exists():
+            raise ValidationError({"number": f"หมายเลขครุภัณฑ์ {asset.number} มีอยู่ในทะเบียนแล้ว"}) from None
+        raise ValidationError("บันทึกไม่ได้: ข้อมูลไม่ถูกต้องตามเงื่อนไขของทะเบียน") from None
+
+
+@transaction.atomic
+def asset_register(*, actor, number: str = "", photo=None, **fields) -> Asset:
+    """Register one asset. A blank number is allocated from the pattern; a legacy number is kept as typed."""
+    roles.require(actor, "asset.register")
+    _check_fields(fields)
+    asset = Asset(**fields)
+    if not asset.useful_life_years and asset.category_id:
+        asset.useful_life_years = asset.category.useful_life_years
+    _validate(asset)
+    number = (number or "").strip()
+    if number:
+        asset.number = number
+        asset.number_key = number_key(number)
+        _ensure_number_free(asset.number_key)
+    else:
+        asset.number = allocate_numbers(asset.category, asset.acquired_on)[0]
+        asset.number_key = number_key(asset.number)
+    if photo:
+        asset.photo = clean_photo(photo)
+    asset.search_text = search_text(asset)
+    _save(asset)
+    log.record("asset.register", obj=asset, actor=actor, assets=[asset], division_id=asset.division_id,
+               details={"after": snapshot(asset)})
+    return asset
+
+
+@transaction.atomic
+def asset_update(*, actor, asset: Asset, number: str | None = None, status: str | None = None,
+                 photo=None, remove_photo: bool = False, **fields) -> Asset:
+    """Change an asset's register fields (and, for non-workflow statuses, its status); logs before/after."""
+    roles.require(actor, "asset.edit")
+    _check_fields(fields)
+    asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    before = snapshot(asset)
+    for name, value in fields.items():
+        setattr(asset, name, value)
+    if status is not None and status != asset.status:
+        if asset.status not in MANUAL_STATUSES or status not in MANUAL_STATUSES:
+            raise ValidationError({"status": "สถานะนี้เปลี่ยนได้จากขั้นตอนงาน (ยืม/คืน/จำหน่าย) เท่านั้น"})
+        asset.status = status
+    _validate(asset)
+    if number is not None and number.strip() and number_key(number) != asset.number_key:
+        asset.number = number.strip()
+        asset.number_key = number_key(asset.number)
+        _ensure_number_free(asset.number_key, exclude_pk=asset.pk)
+    if photo:
+        asset.photo = clean_photo(photo)
+    elif remove_photo:
+        asset.photo = ""
+    asset.search_text = search_text(asset)
+    changes = log.diff(before, snapshot(asset))
+    if not changes:
+        return asset
+    _save(asset)
+    log.record("asset.update", obj=asset, actor=actor, assets=[asset], division_id=asset.division_id,
+               details={"changes": changes})
+    return asset
+
+
+@transaction.atomic
+def assets_register_bulk(*, actor, rows: list[dict], batch_size: int = 2000) -> list[Asset]:
+    """Register many assets at once (seeding, imports): validated in memory, written in batches.
+
+    Each row holds EDITABLE_FIELDS plus optional "number" and "status". Rows without a number get
+    one allocated, per category and fiscal year, in one locked step per group.
+    """
+    roles.require(actor, "asset.register")
+    assets: list[Asset] = []
+    wanting_number: dict[tuple, list[Asset]] = defaultdict(list)
+    errors: list[str] = []
+    seen_keys: set[str] = set()
+    for index, row in enumerate(rows, start=1):
+        row = dict(row)
+        number = (row.pop("number", "") or "").strip()
+        status = row.pop("status", Status.IN_USE)
+        _check_fields(row)
+        asset = Asset(status=status, **row)
+        if not asset.useful_life_years:
+            asset.useful_life_years = asset.category.useful_life_years
+        try:
+            _validate(asset, relations_checked=True)
+        except ValidationError as error:
+            errors.append(f"แถว {index}: {describe_error(error)}")
+            continue
+        if number:
+            asset.number, asset.number_key = number, number_key(number)
+            if asset.number_key in seen_keys:
+                errors.append(f"แถว {index}: หมายเลขครุภัณฑ์ {number} ซ้ำในชุดข้อมูล")
+            seen_keys.add(asset.number_key)
+        else:
+            wanting_number[(asset.category, fiscal_year(asset.acquired_on))].append(asset)
+        assets.append(asset)
+    if seen_keys:
+        taken = set()
+        keys = sorted(seen_keys)
+        for start in range(0, len(keys), 500):
+            taken |= set(Asset.objects.filter(number_key__in=keys[start:start + 500]).values_list("number_key", flat=True))
+        errors.extend(f"หมายเลขครุภัณฑ์ {key} มีอยู่ในทะเบียนแล้ว" for key in sorted(taken))
+    if errors:
+        raise ValidationError(errors)
+    for (category, _year), group in wanting_number.items():
+        numbers = allocate_numbers(category, group[0].acquired_on, len(group))
+        for asset, number in zip(group, numbers):
+            asset.number, asset.number_key = number, number_key(number)
+    for asset in assets:
+        asset.search_text = search_text(asset)
+    try:
+        with transaction.atomic():
+            Asset.objects.bulk_create(assets, batch_size=batch_size)
+    except IntegrityError:
+        raise ValidationError("บันทึกไม่ได้: มีหมายเลขครุภัณฑ์ซ้ำกับที่เพิ่งลงทะเบียน กรุณาลองใหม่") from None
+    log.record_many([
+        log.Change(action="asset.register", obj=asset, actor=actor, assets=[asset.pk],
+                   division_id=asset.division_id, details={"after": snapshot(asset)})
+        for asset in assets
+    ], batch_size=batch_size)
+    return assets

@@ -1,0 +1,152 @@
+"""Build the demo municipality (เทศบาลตำบลหงาว): divisions, locations, staff, one user per role, assets.
+
+Deterministic and idempotent: running it twice with the same --assets changes nothing.
+Refused when DEBUG is off, since it creates users with a published password.
+"""
+
+import datetime as dt
+import random
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from activity import log
+from assets.models import AcquisitionMethod, Asset, BudgetType, Category, Status
+from assets.services import assets_register_bulk
+from demo import data
+from organization.models import Division, Location, User
+
+DEMO_PASSWORD = "ngao-demo-2567"
+CHUNK = 10_000
+
+
+class Command(BaseCommand):
+    help = "สร้างข้อมูลสาธิตของเทศบาลตำบลหงาว (ใช้ได้เมื่อ DEBUG เปิดอยู่เท่านั้น)"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--assets", type=int, default=500, help="จำนวนครุภัณฑ์ที่ต้องการให้มีในทะเบียน (ค่าเริ่มต้น 500)")
+        parser.add_argument("--if-empty", action="store_true", help="สร้างเฉพาะเมื่อฐานข้อมูลยังว่าง (ใช้โดย make run)")
+
+    def handle(self, *args, assets: int, if_empty: bool, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo ใช้ได้เมื่อ DEBUG เปิดอยู่เท่านั้น: ข้อมูลสาธิตใช้รหัสผ่านที่เปิดเผย")
+        if assets < 0:
+            raise CommandError("--assets ต้องไม่ติดลบ")
+        if if_empty and (User.objects.exists() or Asset.objects.exists()):
+            self.stdout.write("ฐานข้อมูลมีข้อมูลอยู่แล้ว ไม่สร้างข้อมูลสาธิตเพิ่ม")
+        else:
+            started = time.monotonic()
+            with transaction.atomic():
+                divisions = self._divisions()
+                users = self._users(divisions)
+            created = self._assets(assets, divisions, users)
+            self.stdout.write(self.style.SUCCESS(
+                f"ข้อมูลสาธิตพร้อม: ครุภัณฑ์ {Asset.objects.count():,} รายการ (เพิ่ม {created:,}) "
+                f"ใน {time.monotonic() - started:.1f} วินาที"
+            ))
+        self.stdout.write("ผู้ใช้สาธิต (demo logins), รหัสผ่าน / password: " + DEMO_PASSWORD)
+        for username, first, last, position, _div, role_names, _staff in data.ROLE_USERS:
+            self.stdout.write(f"  {username:<11} {first} {last} ({', '.join(role_names)})")
+
+    def _divisions(self) -> dict[str, Division]:
+        divisions = {}
+        for order, (code, name, locations) in enumerate(data.DIVISIONS, start=1):
+            division, made = Division.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+            if made:
+                log.record("division.create", obj=division, details={"after": {"code": code, "name": name}})
+            for location_code, location_name in locations:
+                location, made = Location.objects.get_or_create(
+                    division=division, code=location_code, defaults={"name": location_name}
+                )
+                if made:
+                    log.record("location.create", obj=location, division_id=division.pk,
+                               details={"after": {"code": location_code, "name": location_name}})
+            divisions[code] = division
+        return divisions
+
+    def _users(self, divisions) -> dict[str, User]:
+        groups = {group.name: group for group in Group.objects.all()}
+        users = {}
+        people = list(data.ROLE_USERS)
+        rng = random.Random(2567)
+        password_hash = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+        for index in range(25):
+            division = data.DIVISIONS[index % len(data.DIVISIONS)][0]
+            people.append((f"staff{index + 1:02d}", rng.choice(data.FIRST_NAMES), rng.choice(data.LAST_NAMES),
+                           rng.choice(data.POSITIONS), division, ["staff"], False))
+        for username, first, last, position, division_code, role_names, is_staff in people:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, first_name=first, last_name=last, position=position,
+                            division=divisions[division_code], is_staff=is_staff,
+                            is_superuser=username == "admin")
+                user.password = password_hash
+                user.save()
+                user.groups.set([groups[name] for name in role_names])
+                log.record("staff.create", obj=user, division_id=user.division_id,
+                           details={"after": {"username": username, "roles": role_names}})
+            users[username] = user
+        return users
+
+    def _assets(self, wanted: int, divisions, users) -> int:
+        existing = Asset.objects.count()
+        missing = wanted - existing
+        if missing <= 0:
+            return 0
+        actor = users["officer"]
+        categories = {c.code: c for c in Category.objects.all()}
+        budget_types = list(BudgetType.objects.order_by("code"))
+        methods = {m.code: m for m in AcquisitionMethod.objects.all()}
+        locations = {}
+        for location in Location.objects.select_related("division"):
+            locations.setdefault(location.division_id, []).append(location)
+        staff_by_division = {}
+        for user in users.values():
+            if user.division_id:
+                staff_by_division.setdefault(user.division_id, []).append(user)
+        item_choices = [(code, item) for code, items in data.ITEMS.items() for item in items]
+        division_list = list(divisions.values())
+        today = dt.date.today()
+        rng = random.Random(existing)  # the same database and N always give the same assets
+        made = 0
+        while made < missing:
+            rows = []
+            for _ in range(min(CHUNK, missing - made)):
+                code, (name, brands, (low, high), lendable) = rng.choice(item_choices)
+                division = rng.choice(division_list)
+                acquired = today - dt.timedelta(days=rng.randint(0, 365 * 20))
+                price = Decimal(rng.randrange(low, high + 1, 100))
+                status = rng.choices(
+                    [Status.IN_USE, Status.DAMAGED, Status.DETERIORATED, Status.UNDER_REPAIR, Status.NOT_NEEDED, Status.LOST],
+                    weights=[86, 5, 4, 2, 2, 1])[0]
+                brand = rng.choice(brands)
+                rows.append({
+                    "name": name,
+                    "brand_model": brand,
+                    "serial_number": f"SN{rng.randrange(10**9, 10**10)}" if code in ("416", "407", "406", "403") else "",
+                    "category": categories[code],
+                    "division": division,
+                    "location": rng.choice(locations[division.pk]),
+                    "custodian": rng.choice(staff_by_division.get(division.pk, [None]) + [None]),
+                    "acquired_on": acquired,
+                    "acquisition_method": methods["DONATED"] if rng.random() < 0.03 else methods["BUY"],
+                    "budget_type": rng.choice(budget_types[:3]),
+                    "document_number": f"{rng.randint(1, 150)}/{acquired.year + 543}",
+                    "vendor_name": rng.choice(["หจก.ระนองคอมพิวเตอร์", "ร้านหงาวพาณิชย์", "บริษัท อันดามันออฟฟิศ จำกัด",
+                                               "หจก.ระนองการไฟฟ้า", "บริษัท ราชกรูดยนต์ จำกัด"]),
+                    "unit": "คัน" if code == "403" else ("ชุด" if "ชุด" in name else "เครื่อง"),
+                    "unit_price": price,
+                    "useful_life_years": categories[code].useful_life_years,
+                    "is_lendable": lendable,
+                    "notes": "",
+                    "status": status,
+                })
+            assets_register_bulk(actor=actor, rows=rows)
+            made += len(rows)
+            self.stdout.write(f"  ลงทะเบียนแล้ว {made:,}/{missing:,}")
+        return made

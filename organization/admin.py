@@ -1,0 +1,63 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from activity.admin_logging import LoggedModelAdmin
+
+from . import roles
+from .models import Division, Location, Organization, User
+
+admin.site.site_header = _("พัสดุ: ผู้ดูแลข้อมูลอ้างอิง")
+admin.site.site_title = _("พัสดุ")
+admin.site.index_title = _("ข้อมูลอ้างอิง")
+
+
+def _reference_editor(user) -> bool:
+    return roles.can(user, "reference.edit")
+
+
+def _administrator(user) -> bool:
+    return roles.can(user, "organization.edit")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(LoggedModelAdmin):
+    role_check = staticmethod(_administrator)
+    list_display = ("name", "district", "province")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Division)
+class DivisionAdmin(LoggedModelAdmin):
+    role_check = staticmethod(_reference_editor)
+    list_display = ("code", "name", "order", "is_active")
+    list_editable = ("order", "is_active")
+    search_fields = ("code", "name")
+
+
+@admin.register(Location)
+class LocationAdmin(LoggedModelAdmin):
+    role_check = staticmethod(_reference_editor)
+    list_display = ("code", "name", "division", "is_active")
+    list_filter = ("division", "is_active")
+    search_fields = ("code", "name")
+
+
+@admin.register(User)
+class UserAdmin(LoggedModelAdmin, BaseUserAdmin):
+    """Staff accounts. Nobody is deleted: untick "active" when someone leaves."""
+
+    role_check = staticmethod(_administrator)
+    logged_fields = ("username", "first_name", "last_name", "email", "division", "position", "phone",
+                     "is_active", "is_staff", "is_superuser", "groups")
+    list_display = ("username", "first_name", "last_name", "division", "position", "is_active")
+    list_filter = ("division", "groups", "is_active")
+    fieldsets = BaseUserAdmin.fieldsets + ((_("หน่วยงาน"), {"fields": ("division", "position", "phone")}),)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,59 @@
+"""Shared fixtures: the organisation's reference data comes from migrations; people and assets from factories."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import AssetFactory, DivisionFactory, LocationFactory, UserFactory
+
+ROLE_NAMES = ["staff", "division_head", "property_officer", "supply_head", "agency_head", "auditor", "administrator"]
+
+
+def make_user(username: str, *roles: str, division=None, **extra):
+    user = UserFactory(username=username, division=division or DivisionFactory(), **extra)
+    if roles:
+        user.groups.set(Group.objects.filter(name__in=roles))
+    return user
+
+
+@pytest.fixture
+def division(db):
+    return DivisionFactory(code="PALAD", name="สำนักปลัดเทศบาล")
+
+
+@pytest.fixture
+def location(division):
+    return LocationFactory(division=division, code="P01", name="ห้องสำนักปลัด")
+
+
+@pytest.fixture
+def officer(division):
+    return make_user("officer", "staff", "property_officer", division=division)
+
+
+@pytest.fixture
+def staff_user(division):
+    return make_user("staff", "staff", division=division)
+
+
+@pytest.fixture
+def users_by_role(division):
+    """One user per role, plus a signed-in account with no role at all."""
+    users = {role: make_user(f"u_{role}", role, division=division) for role in ROLE_NAMES}
+    users["no_role"] = make_user("u_norole", division=division)
+    return users
+
+
+@pytest.fixture
+def computer_category(db):
+    from assets.models import Category
+
+    return Category.objects.get(code="416")
+
+
+@pytest.fixture
+def asset(officer, location, computer_category):
+    return AssetFactory(division=location.division, location=location, category=computer_category,
+                        acquired_on=dt.date(2024, 3, 15), unit_price=Decimal("21000.00"))
