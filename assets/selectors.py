@@ -1,7 +1,8 @@
 """Reads of the register that more than one caller needs, scoped to the user."""
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.db.models.expressions import RawSQL
 
 from organization import roles
@@ -48,3 +49,33 @@ def search_assets(queryset: QuerySet[Asset], text: str) -> QuerySet[Asset]:
     for term in short:
         queryset = queryset.filter(search_text__contains=term)
     return queryset
+
+
+def search_is_costly(asset_filter) -> bool:
+    """Whether the list should count and page in one pass: on SQLite the FTS5 match is the costly part
+    and would otherwise run twice; PostgreSQL counts through its trigram index and pages through the
+    number index, which a single windowed pass would defeat."""
+    return connection.vendor == "sqlite" and bool(
+        asset_filter.form.is_valid() and normalise_search(asset_filter.form.cleaned_data.get("q"))
+    )
+
+
+def order_searched(queryset: QuerySet[Asset]) -> QuerySet[Asset]:
+    """On PostgreSQL, keep a text search from walking the number index in order.
+
+    With ORDER BY number_key LIMIT 25 the planner walks the unique index and filters row by row,
+    which is slow when the matches sit far along it (all the projectors are category 407).
+    Sorting by COALESCE(number_key, '') (the same order) lets it take the matches from the trigram
+    index and sort only those.
+    """
+    if connection.vendor != "postgresql":
+        return queryset
+    ordering = []
+    for key in queryset.query.order_by:
+        name = key.lstrip("-") if isinstance(key, str) else None
+        if name in {"number_key", "name"}:
+            expression = Coalesce(F(name), Value(""))
+            ordering.append(expression.desc() if key.startswith("-") else expression.asc())
+        else:
+            ordering.append(key)
+    return queryset.order_by(*ordering)

@@ -113,7 +113,7 @@ def asset_register(*, actor, number: str = "", photo=None, **fields) -> Asset:
     roles.require(actor, "asset.register")
     _check_fields(fields)
     asset = Asset(**fields)
-    if not asset.useful_life_years and asset.category_id:
+    if asset.useful_life_years is None and asset.category_id:
         asset.useful_life_years = asset.category.useful_life_years
     _validate(asset)
     number = (number or "").strip()
@@ -184,7 +184,7 @@ def assets_register_bulk(*, actor, rows: list[dict], batch_size: int = 2000) -> 
         status = row.pop("status", Status.IN_USE)
         _check_fields(row)
         asset = Asset(status=status, **row)
-        if not asset.useful_life_years:
+        if asset.useful_life_years is None:
             asset.useful_life_years = asset.category.useful_life_years
         try:
             _validate(asset, relations_checked=True)

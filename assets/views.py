@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from activity.selectors import entries_for_asset
+from common.pagination import paginate
 from organization import roles
 
 from . import services
 from .depreciation import annual_rate, schedule, standing
 from .filters import AssetFilter
 from .forms import AssetForm
-from .selectors import assets_visible_to
+from .selectors import assets_visible_to, order_searched, search_is_costly
 from .tables import AssetTable
 
 PAGE_SIZES = (25, 50, 100)
@@ -33,10 +34,20 @@ def asset_list(request):
     roles.require(request.user, "asset.view")
     asset_filter = AssetFilter(request.GET or None, queryset=assets_visible_to(request.user))
     table = AssetTable(asset_filter.qs)
-    RequestConfig(request, paginate={"per_page": _page_size(request)}).configure(table)
+    RequestConfig(request, paginate=False).configure(table)  # the table sorts; pagination is ours
+    queryset = table.data.data
+    if asset_filter.form.is_valid() and asset_filter.form.cleaned_data.get("q"):
+        queryset = order_searched(queryset)
+    page, rows = paginate(queryset, request.GET.get("page"), _page_size(request),
+                          single_pass=search_is_costly(asset_filter))
+    today = dt.date.today()
+    for asset in rows:
+        asset.net_value = standing(asset.unit_price, asset.useful_life_years, asset.acquired_on, today).net
     return render(request, "assets/asset_list.html", {
         "filter": asset_filter,
         "table": table,
+        "rows": rows,
+        "page": page,
         "page_sizes": PAGE_SIZES,
         "can_register": roles.can(request.user, "asset.register"),
     })
