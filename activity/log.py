@@ -142,4 +142,13 @@ def record(action: str, *, obj: Model | None = None, actor=None, assets: Iterabl
 def diff(before: dict, after: dict) -> dict:
     """The fields that changed, as {field: [before, after]}."""
     return {key: [before.get(key), after.get(key)] for key in sorted(set(before) | set(after))
-            if canonical(before.get(key)) != canonical(after.get(key))}
+            if _differs(before.get(key), after.get(key))}
+
+
+def _differs(old, new) -> bool:
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        try:
+            return Decimal(str(old)) != Decimal(str(new))  # 21000 and 21000.00 are the same price
+        except ArithmeticError:
+            return True
+    return canonical(old) != canonical(new)

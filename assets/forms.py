@@ -55,12 +55,13 @@ class AssetForm(forms.Form):
     photo = forms.FileField(label=_("รูปภาพ"), required=False, help_text=_("JPEG, PNG หรือ WebP"))
     notes = forms.CharField(label=_("หมายเหตุ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, editing=False, **kwargs):
+    def __init__(self, *args, editing=False, current_status=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
         limit_mb = settings.PHOTO_MAX_BYTES // (1024 * 1024)
         self.fields["photo"].help_text = _("JPEG, PNG หรือ WebP ไม่เกิน %(mb)s MB") % {"mb": limit_mb}
-        if not editing:
+        if not editing or (current_status and current_status not in MANUAL_STATUSES):
+            # An asset on loan or disposed changes status only through its workflow.
             del self.fields["status"]
         else:
             self.fields["number"].help_text = _("แก้ไขเมื่อต้องการเปลี่ยนหมายเลข")

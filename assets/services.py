@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from activity import log
 from organization import roles
-from thai.dates import fiscal_year
+from thai.dates import MIN_YEAR, fiscal_year
 
 from .models import Asset, Status
 from .numbering import allocate_numbers, number_key
@@ -68,6 +68,9 @@ def _check_fields(fields: dict) -> None:
 _RELATIONS = ["category", "division", "location", "custodian", "acquisition_method", "budget_type"]
 
 
+CENT = Decimal("0.01")
+
+
 def _validate(asset: Asset, *, relations_checked: bool = False) -> None:
     """Raise ValidationError (Thai messages) unless the asset may be saved.
 
@@ -83,8 +86,12 @@ def _validate(asset: Asset, *, relations_checked: bool = False) -> None:
         errors["useful_life_years"] = "อายุการใช้งานต้องมากกว่า 0 ปี"
     if asset.acquired_on and asset.acquired_on > dt.date.today() + dt.timedelta(days=366):
         errors["acquired_on"] = "วันที่ได้มาอยู่ไกลเกินไปในอนาคต"
+    elif asset.acquired_on and asset.acquired_on.year < MIN_YEAR:
+        errors["acquired_on"] = f"วันที่ได้มาต้องไม่ก่อน พ.ศ. {MIN_YEAR + 543}"
     if errors:
         raise ValidationError(errors)
+    if asset.unit_price is not None:
+        asset.unit_price = Decimal(asset.unit_price).quantize(CENT)
     exclude = ["number", "number_key", "search_text", "photo"] + (_RELATIONS if relations_checked else [])
     asset.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 

@@ -3,7 +3,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -95,7 +95,8 @@ def asset_edit(request, pk):
     asset = get_object_or_404(assets_visible_to(request.user), pk=pk)
     initial = {name: getattr(asset, name) for name in services.EDITABLE_FIELDS}
     initial.update(number=asset.number, status=asset.status)
-    form = AssetForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
+    form = AssetForm(request.POST or None, request.FILES or None, initial=initial, editing=True,
+                     current_status=asset.status)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         fields["remove_photo"] = request.POST.get("remove_photo") == "1"
@@ -115,10 +116,11 @@ def asset_photo(request, pk):
     if not asset.photo:
         raise Http404(_("ครุภัณฑ์นี้ไม่มีรูปภาพ"))
     try:
-        handle = asset.photo.open("rb")
+        with asset.photo.open("rb") as handle:
+            content = handle.read()  # photos are re-encoded to at most 2400 px on upload: small enough to send whole
     except (FileNotFoundError, OSError):
         raise Http404(_("ไม่พบไฟล์รูปภาพ")) from None
     content_type = mimetypes.guess_type(asset.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
+    response = HttpResponse(content, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response

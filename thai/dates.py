@@ -8,6 +8,7 @@ from django.utils import timezone
 from .digits import to_arabic_digits
 
 BE_OFFSET = 543
+MIN_YEAR, MAX_YEAR = 1800, 2399  # CE: outside this range a date is a typing mistake (2400 and up is read as BE)
 MONTHS = [
     "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
     "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
@@ -109,8 +110,10 @@ def parse_date(text: str) -> dt.date:
         raise ThaiDateError(
             f"อ่านวันที่ “{text}” ไม่ได้ กรุณากรอกเป็น วว/ดด/ปปปป (เช่น 01/10/2567) หรือ ปปปป-ดด-วว"
         )
-    if not 1 <= year <= 9999:
-        raise ThaiDateError(f"ปีของวันที่ “{text}” ไม่ถูกต้อง")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ThaiDateError(
+            f"ปีของวันที่ “{text}” ต้องอยู่ระหว่าง พ.ศ. {MIN_YEAR + BE_OFFSET} ถึง {MAX_YEAR + BE_OFFSET}"
+        )
     try:
         return dt.date(year, month, day)
     except ValueError:
