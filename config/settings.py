@@ -127,7 +127,8 @@ USE_TZ = True
 
 # Static files: served by the app itself (WhiteNoise), from our static/ and installed packages.
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = VAR_DIR / "staticfiles"  # filled by collectstatic in production
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static", ("fonts/sarabun", fontpkg_sarabun.ROOT / "files")]
 SARABUN_DIR = fontpkg_sarabun.ROOT / "files"
 _static_backend = (
