@@ -11,21 +11,26 @@ from .selectors import search_assets
 
 
 def _fiscal_year_choices():
+    """The last forty fiscal years (BE), newest first; no query."""
     import datetime as dt
 
     current = fiscal_year(dt.date.today())
     return [(year, str(year)) for year in range(current, current - 40, -1)]
 
 
+ALL = _("ทั้งหมด")
+
+
 class AssetFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("ค้นหา"), method="filter_text",
                                   widget=forms.TextInput(attrs={"placeholder": _("ชื่อ หมายเลข หรือ Serial")}))
-    category = django_filters.ModelChoiceFilter(label=_("ประเภท"), queryset=Category.objects.all())
-    division = django_filters.ModelChoiceFilter(label=_("กอง"), queryset=Division.objects.all())
-    location = django_filters.ModelChoiceFilter(label=_("สถานที่"), queryset=Location.objects.select_related("division"))
-    status = django_filters.ChoiceFilter(label=_("สถานะ"), choices=Status.choices)
-    fiscal_year = django_filters.TypedChoiceFilter(
-        label=_("ปีงบประมาณที่ได้มา"), choices=_fiscal_year_choices, method="filter_fiscal_year", coerce=int
+    category = django_filters.ModelChoiceFilter(label=_("ประเภท"), queryset=Category.objects.all(), empty_label=ALL)
+    division = django_filters.ModelChoiceFilter(label=_("กอง"), queryset=Division.objects.all(), empty_label=ALL)
+    location = django_filters.ModelChoiceFilter(label=_("สถานที่"), queryset=Location.objects.select_related("division"),
+                                                empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("สถานะ"), choices=Status.choices, empty_label=ALL)
+    fiscal_year = django_filters.ChoiceFilter(
+        label=_("ปีงบประมาณที่ได้มา"), choices=_fiscal_year_choices, method="filter_fiscal_year", empty_label=ALL
     )
 
     class Meta:

@@ -2,7 +2,7 @@ import datetime as dt
 import mimetypes
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from . import services
 from .depreciation import annual_rate, schedule, standing
 from .filters import AssetFilter
 from .forms import AssetForm
+from .models import Asset
 from .selectors import assets_visible_to, order_searched, search_is_costly
 from .tables import AssetTable
 
@@ -61,10 +62,26 @@ def asset_detail(request, pk):
         "standing": standing(asset.unit_price, asset.useful_life_years, asset.acquired_on, today),
         "schedule": schedule(asset.unit_price, asset.useful_life_years, asset.acquired_on),
         "rate": annual_rate(asset.useful_life_years),
-        "history": entries_for_asset(asset.pk)[:100],
+        "history": _readable_history(entries_for_asset(asset.pk)[:100]),
         "can_edit": roles.can(request.user, "asset.edit"),
         "today": today,
     })
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Asset._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _readable_history(entries) -> list:
+    """Log entries with their changed fields named by the register's labels instead of column names."""
+    entries = list(entries)
+    for entry in entries:
+        changes = entry.details.get("changes") if isinstance(entry.details, dict) else None
+        entry.readable_changes = [(_field_label(name), pair[0], pair[1]) for name, pair in (changes or {}).items()]
+    return entries
 
 
 def _service_errors(form, error: ValidationError) -> None:
