@@ -16,14 +16,21 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from common.bulk import insert_rows
+
 from .models import Entry, EntryAsset
 
 GENESIS_HASH = "0" * 64
 _LOCK_KEY = 0x50484154  # "PHAT"
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def canonical(value: Any) -> Any:
     """The JSON-safe form stored and hashed: Decimals as strings, dates ISO, datetimes UTC ISO."""
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, dict):
         return {str(k): canonical(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -39,29 +46,26 @@ def canonical(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Model):
         return value.pk
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
     return str(value)
 
 
-def entry_content(entry: Entry, asset_ids: Iterable[int]) -> dict:
-    return {
-        "created_at": canonical(entry.created_at),
-        "actor_id": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "object_repr": entry.object_repr,
-        "division_id": entry.division_id,
-        "asset_ids": sorted(int(a) for a in asset_ids),
-        "details": entry.details,
-        "prev_hash": entry.prev_hash,
-    }
+_HASHED_FIELDS = ("actor_id", "actor_name", "action", "object_type", "object_id", "object_repr", "division_id",
+                  "details", "prev_hash")
 
 
-def entry_hash(entry: Entry, asset_ids: Iterable[int]) -> str:
-    payload = json.dumps(entry_content(entry, asset_ids), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def entry_content(values, asset_ids: Iterable[int]) -> dict:
+    """What an entry's hash covers: every column but id and hash, plus its asset ids (sorted).
+
+    `values` is an Entry or a dict with the same keys."""
+    get = values.get if isinstance(values, dict) else values.__dict__.get
+    content = {name: get(name) for name in _HASHED_FIELDS}
+    content["created_at"] = canonical(get("created_at"))
+    content["asset_ids"] = sorted(int(a) for a in asset_ids)
+    return content
+
+
+def entry_hash(values, asset_ids: Iterable[int]) -> str:
+    payload = json.dumps(entry_content(values, asset_ids), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -86,55 +90,70 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
 
 
-def _chain_head_hash() -> str:
-    last = Entry.objects.order_by("-id").values_list("hash", flat=True).first()
-    return last or GENESIS_HASH
+def _chain_head() -> tuple[int, str]:
+    last = Entry.objects.order_by("-id").values_list("id", "hash").first()
+    return last or (0, GENESIS_HASH)
 
 
-def _build(change: Change, when: dt.datetime, prev_hash: str) -> tuple[Entry, list[int]]:
+def _dumps(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _build(change: Change, when: dt.datetime, prev_hash: str) -> tuple[dict, list[int]]:
     obj = change.obj
     actor = change.actor if change.actor is not None and getattr(change.actor, "is_authenticated", False) else None
     asset_ids = sorted({a if isinstance(a, int) else a.pk for a in change.assets})
-    entry = Entry(
-        created_at=when,
-        actor=actor,
-        actor_name=(str(actor) if actor else "ระบบ")[:200],
-        action=change.action,
-        object_type=change.object_type or (obj._meta.label_lower if obj is not None else ""),
-        object_id=change.object_id or (str(obj.pk) if obj is not None and obj.pk is not None else ""),
-        object_repr=(change.object_repr or (str(obj) if obj is not None else ""))[:300],
-        division_id=change.division_id,
-        details=canonical(change.details),
-        prev_hash=prev_hash,
-    )
-    entry.hash = entry_hash(entry, asset_ids)
-    return entry, asset_ids
+    values = {
+        "created_at": when,
+        "actor_id": actor.pk if actor else None,
+        "actor_name": (str(actor) if actor else "ระบบ")[:200],
+        "action": change.action,
+        "object_type": change.object_type or (obj._meta.label_lower if obj is not None else ""),
+        "object_id": change.object_id or (str(obj.pk) if obj is not None and obj.pk is not None else ""),
+        "object_repr": (change.object_repr or (str(obj) if obj is not None else ""))[:300],
+        "division_id": change.division_id,
+        "details": canonical(change.details),
+        "prev_hash": prev_hash,
+    }
+    values["hash"] = entry_hash(values, asset_ids)
+    return values, asset_ids
 
 
-def record_many(changes: list[Change], *, batch_size: int = 2000) -> list[Entry]:
-    """Append many entries in one locked, batched write (for imports and seeding)."""
+_ENTRY_FIELDS = ["created_at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
+                 "division_id", "details", "prev_hash", "hash"]
+
+
+def record_many(changes: list[Change], *, batch_size: int = 2000) -> list[int]:
+    """Append many entries in one locked, batched write (for imports and seeding); returns their ids."""
     if not changes:
         return []
     with transaction.atomic():
         _lock_chain()
-        prev = _chain_head_hash()
+        head_id, prev = _chain_head()
         now = timezone.now()
         built = []
         for change in changes:
-            entry, asset_ids = _build(change, now, prev)
-            built.append((entry, asset_ids))
-            prev = entry.hash
-        entries = [entry for entry, _ in built]
-        Entry.objects.bulk_create(entries, batch_size=batch_size)
-        # Both databases return the new ids from bulk inserts (SQLite 3.35+ through RETURNING).
-        links = [EntryAsset(entry_id=entry.pk, asset_id=a) for entry, asset_ids in built for a in asset_ids]
-        EntryAsset.objects.bulk_create(links, batch_size=batch_size * 2)
-    return entries
+            values, asset_ids = _build(change, now, prev)
+            built.append((values, asset_ids))
+            prev = values["hash"]
+        insert_rows(Entry, _ENTRY_FIELDS, [
+            tuple(_dumps(values[name]) if name == "details" else values[name] for name in _ENTRY_FIELDS)
+            for values, _ in built
+        ], batch_size=batch_size)
+        # Everything after the old head is ours: every append holds the chain lock until it commits.
+        ids = list(Entry.objects.filter(id__gt=head_id).order_by("id").values_list("id", flat=True))
+        if len(ids) != len(built):
+            raise RuntimeError("the activity log changed while it was locked")
+        insert_rows(EntryAsset, ["entry_id", "asset_id"],
+                    [(pk, asset_id) for pk, (_, asset_ids) in zip(ids, built) for asset_id in asset_ids],
+                    batch_size=batch_size * 2)
+    return ids
 
 
 def record(action: str, *, obj: Model | None = None, actor=None, assets: Iterable[Any] = (),
-           details: dict | None = None, division_id: int | None = None, **extra) -> Entry:
-    """Append one entry. Call inside the service's transaction so the change and its entry land together."""
+           details: dict | None = None, division_id: int | None = None, **extra) -> int:
+    """Append one entry; returns its id. Call inside the service's transaction so the change and its entry
+    land together."""
     return record_many([Change(action=action, obj=obj, actor=actor, assets=assets, details=details or {},
                                division_id=division_id, **extra)])[0]
 

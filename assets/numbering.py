@@ -35,36 +35,51 @@ def format_number(pattern: str, *, category: Category, fiscal_year_be: int, run:
         raise ValidationError(f"รูปแบบหมายเลขครุภัณฑ์ “{pattern}” ไม่ถูกต้อง ({error})") from None
 
 
-def _locked_counter(category: Category, year: int) -> NumberCounter:
+def allocate_numbers_many(wanted: dict[tuple[Category, int], int]) -> dict[tuple[Category, int], list[str]]:
+    """Give out new numbers for several (category, fiscal year BE) groups at once: {group: count} → {group: numbers}.
+
+    Must run inside a transaction: the counter rows stay locked until it commits (PostgreSQL row
+    locks; SQLite's BEGIN IMMEDIATE serialises writers), so two officers registering at the same
+    moment never get the same number. Numbers already taken (legacy entries) are skipped.
+    """
+    wanted = {group: count for group, count in wanted.items() if count > 0}
+    if not wanted:
+        return {}
+    pattern = current_pattern()
     NumberCounter.objects.bulk_create(
-        [NumberCounter(category=category, fiscal_year=year, last=0)], ignore_conflicts=True
+        [NumberCounter(category=category, fiscal_year=year, last=0) for category, year in wanted], ignore_conflicts=True
     )
-    query = NumberCounter.objects.filter(category=category, fiscal_year=year)
+    query = NumberCounter.objects.filter(
+        category__in={category.pk for category, _ in wanted}, fiscal_year__in={year for _, year in wanted}
+    ).order_by("pk")
     if connection.features.has_select_for_update:
         query = query.select_for_update()
-    return query.get()
+    counters = {(counter.category_id, counter.fiscal_year): counter for counter in query}
+    result: dict[tuple[Category, int], list[str]] = {group: [] for group in wanted}
+    pending = dict(wanted)
+    while pending:
+        candidates: dict[str, tuple[tuple[Category, int], str]] = {}
+        for (category, year), count in pending.items():
+            counter = counters[(category.pk, year)]
+            for _ in range(count):
+                counter.last += 1
+                number = format_number(pattern, category=category, fiscal_year_be=year, run=counter.last)
+                candidates[number_key(number)] = ((category, year), number)
+        keys = list(candidates)
+        taken = set()
+        for start in range(0, len(keys), 900):
+            taken |= set(Asset.objects.filter(number_key__in=keys[start:start + 900]).values_list("number_key", flat=True))
+        pending = {}
+        for key, (group, number) in candidates.items():
+            if key in taken:
+                pending[group] = pending.get(group, 0) + 1
+            else:
+                result[group].append(number)
+    NumberCounter.objects.bulk_update(list(counters.values()), ["last"], batch_size=500)
+    return result
 
 
 def allocate_numbers(category: Category, acquired_on: dt.date, count: int = 1) -> list[str]:
-    """Give out `count` new numbers for a category and the fiscal year of the acquisition date.
-
-    Must run inside a transaction: the counter row stays locked until it commits (PostgreSQL
-    row lock; SQLite's BEGIN IMMEDIATE serialises writers), so two officers registering at the
-    same moment never get the same number. Numbers already taken (legacy entries) are skipped.
-    """
-    year = fiscal_year(acquired_on)
-    pattern = current_pattern()
-    counter = _locked_counter(category, year)
-    numbers: list[str] = []
-    run = counter.last
-    while len(numbers) < count:
-        needed = count - len(numbers)
-        candidates = {}
-        for _ in range(needed):
-            run += 1
-            candidate = format_number(pattern, category=category, fiscal_year_be=year, run=run)
-            candidates[number_key(candidate)] = candidate
-        taken = set(Asset.objects.filter(number_key__in=list(candidates)).values_list("number_key", flat=True))
-        numbers.extend(number for key, number in candidates.items() if key not in taken)
-    NumberCounter.objects.filter(pk=counter.pk).update(last=run)
-    return numbers
+    """New numbers for one category and the fiscal year of the acquisition date (see allocate_numbers_many)."""
+    group = (category, fiscal_year(acquired_on))
+    return allocate_numbers_many({group: count})[group]

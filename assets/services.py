@@ -5,14 +5,16 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from activity import log
+from common.bulk import insert_rows
 from organization import roles
 from thai.dates import MIN_YEAR, fiscal_year
 
 from .models import Asset, Status
-from .numbering import allocate_numbers, number_key
+from .numbering import allocate_numbers, allocate_numbers_many, number_key
 from .photos import clean_photo
 
 EDITABLE_FIELDS = (
@@ -24,6 +26,7 @@ EDITABLE_FIELDS = (
 MANUAL_STATUSES = frozenset({
     Status.IN_USE, Status.UNDER_REPAIR, Status.DAMAGED, Status.DETERIORATED, Status.LOST, Status.NOT_NEEDED,
 })
+_INSERT_FIELDS = [field.attname for field in Asset._meta.concrete_fields if not field.primary_key]
 _SNAPSHOT_FIELDS = ("number",) + EDITABLE_FIELDS + ("status", "photo")
 
 
@@ -65,9 +68,6 @@ def _check_fields(fields: dict) -> None:
         raise TypeError(f"fields that are not editable: {sorted(unknown)}")
 
 
-_RELATIONS = ["category", "division", "location", "custodian", "acquisition_method", "budget_type"]
-
-
 CENT = Decimal("0.01")
 
 
@@ -92,8 +92,53 @@ def _validate(asset: Asset, *, relations_checked: bool = False) -> None:
         raise ValidationError(errors)
     if asset.unit_price is not None:
         asset.unit_price = Decimal(asset.unit_price).quantize(CENT)
-    exclude = ["number", "number_key", "search_text", "photo"] + (_RELATIONS if relations_checked else [])
-    asset.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    if relations_checked:
+        _check_values(asset)
+    else:
+        asset.full_clean(exclude=["number", "number_key", "search_text", "photo"], validate_unique=False,
+                         validate_constraints=False)
+
+
+def _text_limits() -> list[tuple[str, str, int, bool]]:
+    skip = {"number", "number_key", "search_text", "photo"}
+    return [(f.attname, str(f.verbose_name), f.max_length, f.blank) for f in Asset._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField)) and f.attname not in skip and not f.choices]
+
+
+_TEXT_LIMITS = _text_limits()
+_STATUSES = frozenset(Status.values)
+_MAX_PRICE = Decimal(10) ** 12
+
+
+def _check_values(asset: Asset) -> None:
+    """The rules full_clean applies to these fields, checked directly (bulk paths: 10,000 rows a call).
+
+    Relations are model instances the caller loaded; text lengths, required values, status and the
+    price's digits are checked here."""
+    errors = {}
+    for attname, label, max_length, blank in _TEXT_LIMITS:
+        value = getattr(asset, attname)
+        if not value and not blank:
+            errors[attname] = f"กรุณากรอก{label}"
+        elif value and max_length and len(value) > max_length:
+            errors[attname] = f"{label} ยาวได้ไม่เกิน {max_length} ตัวอักษร"
+        elif value and "\x00" in value:
+            errors[attname] = f"{label} มีอักขระที่ใช้ไม่ได้"
+    for name in ("category", "division"):
+        if getattr(asset, f"{name}_id") is None:
+            errors[name] = f"กรุณาระบุ{Asset._meta.get_field(name).verbose_name}"
+    if asset.acquired_on is None:
+        errors["acquired_on"] = "กรุณาระบุวันที่ได้มา"
+    if asset.unit_price is None:
+        errors["unit_price"] = "กรุณาระบุราคาต่อหน่วย"
+    elif asset.unit_price >= _MAX_PRICE:
+        errors["unit_price"] = "ราคาต่อหน่วยมีจำนวนหลักมากเกินไป"
+    if asset.useful_life_years is None or asset.useful_life_years > 100:
+        errors["useful_life_years"] = "อายุการใช้งานต้องอยู่ระหว่าง 1 ถึง 100 ปี"
+    if asset.status not in _STATUSES:
+        errors["status"] = f"ไม่รู้จักสถานะ “{asset.status}”"
+    if errors:
+        raise ValidationError(errors)
 
 
 def _ensure_number_free(key: str, *, exclude_pk=None) -> None:
@@ -214,17 +259,27 @@ def assets_register_bulk(*, actor, rows: list[dict], batch_size: int = 2000) -> 
         errors.extend(f"หมายเลขครุภัณฑ์ {key} มีอยู่ในทะเบียนแล้ว" for key in sorted(taken))
     if errors:
         raise ValidationError(errors)
-    for (category, _year), group in wanting_number.items():
-        numbers = allocate_numbers(category, group[0].acquired_on, len(group))
-        for asset, number in zip(group, numbers):
+    allocated = allocate_numbers_many({group: len(members) for group, members in wanting_number.items()})
+    for group, members in wanting_number.items():
+        for asset, number in zip(members, allocated[group]):
             asset.number, asset.number_key = number, number_key(number)
+    now = timezone.now()
     for asset in assets:
         asset.search_text = search_text(asset)
+        asset.created_at = asset.updated_at = now
     try:
         with transaction.atomic():
-            Asset.objects.bulk_create(assets, batch_size=batch_size)
+            insert_rows(Asset, _INSERT_FIELDS, [tuple(getattr(a, name) for name in _INSERT_FIELDS) for a in assets],
+                        batch_size=batch_size)
     except IntegrityError:
         raise ValidationError("บันทึกไม่ได้: มีหมายเลขครุภัณฑ์ซ้ำกับที่เพิ่งลงทะเบียน กรุณาลองใหม่") from None
+    keys = [asset.number_key for asset in assets]
+    ids = {}
+    for start in range(0, len(keys), 900):
+        ids.update(Asset.objects.filter(number_key__in=keys[start:start + 900]).values_list("number_key", "id"))
+    for asset in assets:
+        asset.pk = asset.id = ids[asset.number_key]
+        asset._state.adding = False
     log.record_many([
         log.Change(action="asset.register", obj=asset, actor=actor, assets=[asset.pk],
                    division_id=asset.division_id, details={"after": snapshot(asset)})
