@@ -8,6 +8,7 @@ PostgreSQL; on SQLite, write transactions already run one at a time (BEGIN IMMED
 import datetime as dt
 import hashlib
 import json
+from json.encoder import encode_basestring as _string  # JSON string literal, ensure_ascii=False
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
@@ -49,24 +50,46 @@ def canonical(value: Any) -> Any:
     return str(value)
 
 
-_HASHED_FIELDS = ("actor_id", "actor_name", "action", "object_type", "object_id", "object_repr", "division_id",
-                  "details", "prev_hash")
+def _dumps(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def entry_content(values, asset_ids: Iterable[int]) -> dict:
-    """What an entry's hash covers: every column but id and hash, plus its asset ids (sorted).
-
-    `values` is an Entry or a dict with the same keys."""
-    get = values.get if isinstance(values, dict) else values.__dict__.get
-    content = {name: get(name) for name in _HASHED_FIELDS}
-    content["created_at"] = canonical(get("created_at"))
-    content["asset_ids"] = sorted(int(a) for a in asset_ids)
-    return content
+_PAYLOAD = ('{"action":%s,"actor_id":%s,"actor_name":%s,"asset_ids":[%s],"created_at":%s,"details":%s,'
+            '"division_id":%s,"object_id":%s,"object_repr":%s,"object_type":%s,"prev_hash":%s}')
 
 
-def entry_hash(values, asset_ids: Iterable[int]) -> str:
-    payload = json.dumps(entry_content(values, asset_ids), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+def _number(value) -> str:
+    return "null" if value is None else str(int(value))
+
+
+def entry_payload(values: dict, asset_ids: Iterable[int]) -> str:
+    """The canonical text an entry's hash covers: every column but id and hash, plus its sorted asset ids.
+
+    By definition it is json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    with the stored details text as the value of "details"; it is written out here field by field
+    because the verifier computes it for every entry (a test holds the two forms equal).
+    `values["created_at"]` may be a datetime or its canonical UTC ISO text.
+    """
+    created = values["created_at"]
+    return payload_of(
+        values["action"], values["actor_id"], values["actor_name"], asset_ids,
+        created if isinstance(created, str) else canonical(created), values["details_json"],
+        values["division_id"], values["object_id"], values["object_repr"], values["object_type"], values["prev_hash"],
+    )
+
+
+def payload_of(action, actor_id, actor_name, asset_ids, created_text, details_json, division_id, object_id,
+               object_repr, object_type, prev_hash) -> str:
+    """entry_payload from separate values (the verifier's loop calls this directly)."""
+    return _PAYLOAD % (
+        _string(action), _number(actor_id), _string(actor_name), ",".join(str(int(a)) for a in sorted(asset_ids)),
+        _string(created_text), details_json, _number(division_id), _string(object_id), _string(object_repr),
+        _string(object_type), _string(prev_hash),
+    )
+
+
+def entry_hash(values: dict, asset_ids: Iterable[int]) -> str:
+    return hashlib.sha256(entry_payload(values, asset_ids).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -84,7 +107,8 @@ class Change:
     division_id: int | None = None
 
 
-def _lock_chain() -> None:
+def lock_chain() -> None:
+    """Serialise appends (and anchors): an advisory lock on PostgreSQL; SQLite writers already run one at a time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
@@ -93,10 +117,6 @@ def _lock_chain() -> None:
 def _chain_head() -> tuple[int, str]:
     last = Entry.objects.order_by("-id").values_list("id", "hash").first()
     return last or (0, GENESIS_HASH)
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _build(change: Change, when: dt.datetime, prev_hash: str) -> tuple[dict, list[int]]:
@@ -112,7 +132,7 @@ def _build(change: Change, when: dt.datetime, prev_hash: str) -> tuple[dict, lis
         "object_id": change.object_id or (str(obj.pk) if obj is not None and obj.pk is not None else ""),
         "object_repr": (change.object_repr or (str(obj) if obj is not None else ""))[:300],
         "division_id": change.division_id,
-        "details": canonical(change.details),
+        "details_json": _dumps(canonical(change.details)),
         "prev_hash": prev_hash,
     }
     values["hash"] = entry_hash(values, asset_ids)
@@ -120,7 +140,7 @@ def _build(change: Change, when: dt.datetime, prev_hash: str) -> tuple[dict, lis
 
 
 _ENTRY_FIELDS = ["created_at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
-                 "division_id", "details", "prev_hash", "hash"]
+                 "division_id", "details_json", "prev_hash", "hash"]
 
 
 def record_many(changes: list[Change], *, batch_size: int = 2000) -> list[int]:
@@ -128,7 +148,7 @@ def record_many(changes: list[Change], *, batch_size: int = 2000) -> list[int]:
     if not changes:
         return []
     with transaction.atomic():
-        _lock_chain()
+        lock_chain()
         head_id, prev = _chain_head()
         now = timezone.now()
         built = []
@@ -137,7 +157,7 @@ def record_many(changes: list[Change], *, batch_size: int = 2000) -> list[int]:
             built.append((values, asset_ids))
             prev = values["hash"]
         insert_rows(Entry, _ENTRY_FIELDS, [
-            tuple(_dumps(values[name]) if name == "details" else values[name] for name in _ENTRY_FIELDS)
+            tuple(values[name] for name in _ENTRY_FIELDS)
             for values, _ in built
         ], batch_size=batch_size)
         # Everything after the old head is ours: every append holds the chain lock until it commits.

@@ -1,7 +1,10 @@
 """The append-only activity log: one row per change, hash-chained (see DESIGN.md, "The activity log")."""
 
+import json
+
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,7 +45,10 @@ class Entry(models.Model):
     object_id = models.CharField(_("รหัสรายการ"), max_length=64, blank=True)
     object_repr = models.CharField(_("รายการ"), max_length=300, blank=True)
     division_id = models.BigIntegerField(_("กอง"), null=True, blank=True, db_index=True)
-    details = models.JSONField(_("รายละเอียด"), default=dict, blank=True)
+    details_json = models.TextField(
+        _("รายละเอียด"), default="{}",
+        help_text="Canonical JSON (sorted keys, compact) stored as text, so both databases return the hashed bytes.",
+    )
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -56,6 +62,10 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    @cached_property
+    def details(self) -> dict:
+        return json.loads(self.details_json or "{}")
 
     @property
     def action_label(self) -> str:
@@ -80,3 +90,33 @@ class EntryAsset(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "asset_id"], name="activity_entry_asset_unique")]
+
+
+class Anchor(models.Model):
+    """The chain's head when an official document was issued: a truncated or rewritten log no longer matches it."""
+
+    created_at = models.DateTimeField(_("เวลา"))
+    document_type = models.CharField(_("ประเภทเอกสาร"), max_length=60)
+    document_id = models.CharField(_("รหัสเอกสาร"), max_length=64)
+    document_repr = models.CharField(_("เอกสาร"), max_length=300, blank=True)
+    entry_count = models.PositiveIntegerField(_("จำนวนรายการในบันทึก"))
+    head_id = models.BigIntegerField(_("รายการล่าสุด"))
+    head_hash = models.CharField(_("ค่าแฮชล่าสุด"), max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("จุดยึดบันทึก")
+        verbose_name_plural = _("จุดยึดบันทึก")
+
+    def __str__(self):
+        return f"{self.document_type} {self.document_id}: {self.entry_count} @ {self.head_hash[:12]}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("จุดยึดบันทึกแก้ไขไม่ได้")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("จุดยึดบันทึกลบไม่ได้")
