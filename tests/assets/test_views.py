@@ -817,7 +817,7 @@ def test_edit_with_same_price_typed_differently_writes_no_entry(client, officer,
     client.force_login(officer)
     response = client.post(f"/assets/{asset.pk}/edit/", edit_data(asset, unit_price=typed))
     assert response.status_code == 302
-    assert list(Entry.objects.values_list("details", flat=True)) == []
+    assert list(Entry.objects.values_list("details_json", flat=True)) == []
     asset.refresh_from_db()
     assert asset.unit_price == Decimal("21000.00")
 
