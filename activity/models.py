@@ -14,6 +14,18 @@ ACTION_LABELS = {
     "organization.update": _("แก้ไขข้อมูลหน่วยงาน"),
     "staff.move": _("ย้ายกอง"),
     "staff.deactivate": _("ปิดบัญชีบุคลากร"),
+    "staff.create": _("เพิ่มบุคลากร"),
+    "user.create": _("เพิ่มบุคลากร"),
+    "user.update": _("แก้ไขข้อมูลบุคลากร"),
+    "asset.export": _("ส่งออกทะเบียนครุภัณฑ์"),
+    "asset.import": _("นำเข้าทะเบียนครุภัณฑ์"),
+    "activity.export": _("ส่งออกบันทึกการใช้งาน"),
+    "division.create": _("เพิ่มกอง"),
+    "division.update": _("แก้ไขข้อมูลกอง"),
+    "location.create": _("เพิ่มสถานที่"),
+    "location.update": _("แก้ไขสถานที่"),
+    "category.create": _("เพิ่มประเภทครุภัณฑ์"),
+    "category.update": _("แก้ไขประเภทครุภัณฑ์"),
 }
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("assets/", include("assets.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -35,6 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "staff.manage": frozenset({ADMINISTRATOR}),
     "reference.edit": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
     "activity.view_all": frozenset({AUDITOR, ADMINISTRATOR, AGENCY_HEAD}),
+    "activity.view_own": ALL_ROLES,
 }
 
 

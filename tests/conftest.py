@@ -77,3 +77,9 @@ def _log_guards_out_of_the_way_of_flush(request):
 
     if connection.vendor == "sqlite":
         remove_triggers(connection)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing is slow on purpose; tests create many accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
