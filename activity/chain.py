@@ -54,14 +54,23 @@ _COLUMNS = ("id", "created_at", "actor_id", "actor_name", "action", "object_type
 
 
 def _created_sql() -> str:
-    # SQLite keeps UTC text such as "2026-11-27 03:24:54.123456" (str() of the datetime): reading it as
-    # text and writing it as ISO with +00:00 is what canonical() gives, without parsing every date.
-    return "CAST(created_at AS TEXT)" if connection.vendor == "sqlite" else "created_at"
+    """created_at as UTC text, so the walk need not build a datetime per entry.
+
+    SQLite keeps UTC text such as "2026-11-27 03:24:54.123456" (str() of the datetime); PostgreSQL
+    formats it. _canonical_time turns either into what canonical() gives for the datetime."""
+    if connection.vendor == "sqlite":
+        return "CAST(created_at AS TEXT)"
+    if connection.vendor == "postgresql":
+        return "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+    return "created_at"
 
 
 def _canonical_time(value) -> str:
     if isinstance(value, str):
-        return value.replace(" ", "T", 1) + "+00:00"
+        value = value.replace(" ", "T", 1)
+        if value.endswith(".000000"):  # isoformat() leaves out a zero fraction
+            value = value[:-7]
+        return value + "+00:00"
     if timezone.is_naive(value):
         value = value.replace(tzinfo=dt.timezone.utc)
     return canonical(value)

@@ -206,3 +206,9 @@ def test_the_command_fails_naming_the_entry(chain, owner_access):
     raw("UPDATE activity_entry SET object_repr = 'แก้' WHERE id = %s", [chain[4]])
     with pytest.raises(CommandError, match=f"รายการที่ {chain[4]} ถูกแก้ไข"):
         call_command("verify_activity_log")
+
+
+def test_a_time_on_the_whole_second_verifies(db, monkeypatch):
+    monkeypatch.setattr(log.timezone, "now", lambda: dt.datetime(2024, 10, 1, 1, 2, 3, tzinfo=dt.timezone.utc))
+    log.record("test.event", object_type="test", object_id="1")
+    assert verify().ok
