@@ -1,11 +1,13 @@
 """Every write to the register. Each service checks permission, validates, saves and logs."""
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from activity import log
@@ -26,8 +28,47 @@ EDITABLE_FIELDS = (
 MANUAL_STATUSES = frozenset({
     Status.IN_USE, Status.UNDER_REPAIR, Status.DAMAGED, Status.DETERIORATED, Status.LOST, Status.NOT_NEEDED,
 })
+_EDITABLE = frozenset(EDITABLE_FIELDS)
 _INSERT_FIELDS = [field.attname for field in Asset._meta.concrete_fields if not field.primary_key]
+_insert_values = operator.attrgetter(*_INSERT_FIELDS)
 _SNAPSHOT_FIELDS = ("number",) + EDITABLE_FIELDS + ("status", "photo")
+_RELATIONS = tuple(field for field in Asset._meta.concrete_fields if field.is_relation)
+_RELATION_NAMES = frozenset(field.name for field in _RELATIONS)
+_SNAPSHOT_PLAIN = tuple(name for name in _SNAPSHOT_FIELDS if name not in _RELATION_NAMES and name != "photo")
+_SNAPSHOT_RELATED = tuple(name for name in _SNAPSHOT_FIELDS if name in _RELATION_NAMES)
+# (field name, attname, default) of every column that is not a relation
+_PLAIN_COLUMNS = tuple((field.name, field.attname, None if field.primary_key else field.get_default())
+                       for field in Asset._meta.concrete_fields if not field.is_relation)
+_COLUMN_NAMES = frozenset(field.name for field in Asset._meta.concrete_fields)
+
+
+def asset_new(**fields) -> Asset:
+    """An unsaved Asset from register fields, for bulk paths that build thousands (what Asset(**fields) gives).
+
+    Relations must be model instances the caller loaded (or None); they go into the instance's
+    relation cache, so reading them makes no query. The instance is filled the way Model.from_db
+    fills one, value by value into its __dict__, without the per-field descriptor work and the
+    init signals of Asset(**fields): 4 µs instead of 16 µs. (The one post_init receiver for Asset,
+    ImageField's dimension update, does nothing: the photo has no width or height fields. A
+    receiver added later would have to be called here too; test_import_services checks the two
+    builds give the same instance.)
+    """
+    unknown = fields.keys() - _COLUMN_NAMES
+    if unknown:
+        raise TypeError(f"Asset has no fields {sorted(unknown)}")
+    asset = Asset.__new__(Asset)
+    asset._state = ModelState()
+    values = asset.__dict__
+    for name, attname, default in _PLAIN_COLUMNS:
+        values[attname] = fields.get(name, default)
+    cache = asset._state.fields_cache
+    for field in _RELATIONS:
+        obj = fields.get(field.name)
+        if obj is not None and not isinstance(obj, field.related_model):
+            raise TypeError(f"{field.name} must be a {field.related_model.__name__}, not {type(obj).__name__}")
+        values[field.attname] = None if obj is None else obj.pk
+        cache[field.name] = obj
+    return asset
 
 
 def search_text(asset: Asset) -> str:
@@ -37,14 +78,12 @@ def search_text(asset: Asset) -> str:
 
 def snapshot(asset: Asset) -> dict:
     """The asset's register fields as readable values, for the log's before/after."""
-    values = {}
-    for name in _SNAPSHOT_FIELDS:
+    values = {name: getattr(asset, name) for name in _SNAPSHOT_PLAIN}
+    for name in _SNAPSHOT_RELATED:
         value = getattr(asset, name)
-        if hasattr(value, "_meta"):
-            value = str(value)
-        elif name == "photo":
-            value = value.name if value else ""
-        values[name] = value
+        values[name] = None if value is None else str(value)
+    photo = asset.photo
+    values["photo"] = photo.name if photo else ""
     return values
 
 
@@ -63,7 +102,7 @@ _FIELD_NAMES = {field.name for field in Asset._meta.get_fields()}
 
 
 def _check_fields(fields: dict) -> None:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
+    unknown = fields.keys() - _EDITABLE
     if unknown:
         raise TypeError(f"fields that are not editable: {sorted(unknown)}")
 
@@ -235,7 +274,7 @@ def assets_register_bulk(*, actor, rows: list[dict], batch_size: int = 2000) -> 
         number = (row.pop("number", "") or "").strip()
         status = row.pop("status", Status.IN_USE)
         _check_fields(row)
-        asset = Asset(status=status, **row)
+        asset = asset_new(status=status, **row)
         if asset.useful_life_years is None:
             asset.useful_life_years = asset.category.useful_life_years
         try:
@@ -269,7 +308,7 @@ def assets_register_bulk(*, actor, rows: list[dict], batch_size: int = 2000) -> 
         asset.created_at = asset.updated_at = now
     try:
         with transaction.atomic():
-            insert_rows(Asset, _INSERT_FIELDS, [tuple(getattr(a, name) for name in _INSERT_FIELDS) for a in assets],
+            insert_rows(Asset, _INSERT_FIELDS, [_insert_values(a) for a in assets],
                         batch_size=batch_size)
     except IntegrityError:
         raise ValidationError("บันทึกไม่ได้: มีหมายเลขครุภัณฑ์ซ้ำกับที่เพิ่งลงทะเบียน กรุณาลองใหม่") from None
@@ -286,3 +325,80 @@ def assets_register_bulk(*, actor, rows: list[dict], batch_size: int = 2000) -> 
         for asset in assets
     ], batch_size=batch_size)
     return assets
+
+
+def asset_check(asset: Asset) -> None:
+    """Raise ValidationError (Thai messages) unless the asset may be saved, without a query.
+
+    For bulk callers that loaded every relation themselves (an import's preview checks each row with
+    the same rules the bulk services apply when writing)."""
+    _validate(asset, relations_checked=True)
+
+
+def _stored(asset: Asset, name: str):
+    """A field's stored value: the id for a relation (two locations may share a name), else the value."""
+    return getattr(asset, Asset._meta.get_field(name).attname)
+
+
+@transaction.atomic
+def assets_update_bulk(*, actor, changes: dict[int, dict], batch_size: int = 2000) -> list[Asset]:
+    """Change many assets at once (imports): validated in memory, written in batches, one log entry each.
+
+    `changes` maps an asset's id to the fields to set: EDITABLE_FIELDS (relations as instances the
+    caller loaded) and "status" (only between the statuses an officer may set, as in asset_update).
+    Rows are locked and compared with their current values; an asset left as it was writes nothing.
+    Any bad row refuses the whole call.
+    """
+    roles.require(actor, "asset.edit")
+    for fields in changes.values():
+        _check_fields({name: value for name, value in fields.items() if name != "status"})
+    ids = sorted(changes)
+    query = Asset.objects.select_related("category", "division", "location", "custodian", "acquisition_method",
+                                         "budget_type")
+    if connection.features.has_select_for_update:
+        query = query.select_for_update(of=("self",))
+    assets: list[Asset] = []
+    for start in range(0, len(ids), 500):
+        assets.extend(query.filter(pk__in=ids[start:start + 500]).order_by("pk"))
+    errors = [f"ไม่พบครุภัณฑ์รหัส {pk} ในทะเบียน" for pk in sorted(set(ids) - {asset.pk for asset in assets})]
+    changed: list[Asset] = []
+    entries: list[log.Change] = []
+    written: set[str] = set()
+    for asset in assets:
+        fields = dict(changes[asset.pk])
+        status = fields.pop("status", None)
+        before = snapshot(asset)
+        stored = {name: _stored(asset, name) for name in fields}
+        for name, value in fields.items():
+            setattr(asset, name, value)
+        names = [name for name in fields if _stored(asset, name) != stored[name]]
+        if status is not None and status != asset.status:
+            if asset.status not in MANUAL_STATUSES or status not in MANUAL_STATUSES:
+                errors.append(f"{asset.number}: สถานะนี้เปลี่ยนได้จากขั้นตอนงาน (ยืม/คืน/จำหน่าย) เท่านั้น")
+                continue
+            asset.status = status
+            names.append("status")
+        try:
+            _validate(asset, relations_checked=True)
+        except ValidationError as error:
+            errors.append(f"{asset.number}: {describe_error(error)}")
+            continue
+        if not names:
+            continue
+        after = snapshot(asset)
+        asset.search_text = search_text(asset)
+        written.update(names)
+        changed.append(asset)
+        entries.append(log.Change(action="asset.update", obj=asset, actor=actor, assets=[asset.pk],
+                                  division_id=asset.division_id,
+                                  details={"changes": {name: [before[name], after[name]] for name in sorted(names)}}))
+    if errors:
+        raise ValidationError(errors)
+    if not changed:
+        return []
+    now = timezone.now()
+    for asset in changed:
+        asset.updated_at = now
+    Asset.objects.bulk_update(changed, sorted(written) + ["search_text", "updated_at"], batch_size=batch_size)
+    log.record_many(entries, batch_size=batch_size)
+    return changed

@@ -1,18 +1,25 @@
 import datetime as dt
 import mimetypes
+import uuid
 
+from django import forms
 from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
 from activity.selectors import entries_for_asset
 from common.pagination import paginate
 from organization import roles
 
-from . import services
+from . import exports, imports, services
 from .depreciation import annual_rate, schedule, standing
 from .filters import AssetFilter
 from .forms import AssetForm
@@ -141,3 +148,137 @@ def asset_photo(request, pk):
     response = HttpResponse(content, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+# --- export and import of the register ---------------------------------------------------------
+
+
+def asset_export(request, fmt: str):
+    """The register rows of the list's current filter as XLSX or CSV; anyone who may view the register may export."""
+    roles.require(request.user, "asset.view")
+    asset_filter = AssetFilter(request.GET or None, queryset=assets_visible_to(request.user))
+    filters = {name: request.GET[name] for name in asset_filter.filters if request.GET.get(name)}
+    export = exports.assets_export(actor=request.user, queryset=asset_filter.qs, fmt=fmt, filters=filters)
+    today = dt.date.today()
+    filename = f"ทะเบียนครุภัณฑ์-{today.year + 543}-{today.month:02d}-{today.day:02d}.{export.extension}"
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+IMPORT_SESSION_KEY = "asset_import"
+IMPORT_DIR = "imports"
+STALE_UPLOAD = dt.timedelta(days=1)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("ไฟล์ทะเบียน (.xlsx หรือ .csv)"),
+                           error_messages={"required": gettext_lazy("กรุณาเลือกไฟล์"),
+                                           "empty": gettext_lazy("ไฟล์ว่างเปล่า ไม่มีข้อมูล")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+
+
+def _upload_path(token: str) -> str:
+    return f"{IMPORT_DIR}/{token}"
+
+
+def _keep_upload(request, data: bytes, filename: str) -> str:
+    """Keep the previewed file server-side until it is confirmed (its token in the session)."""
+    token = uuid.uuid4().hex
+    saved = default_storage.save(_upload_path(token), ContentFile(data))
+    request.session[IMPORT_SESSION_KEY] = {"token": token, "name": saved, "filename": filename}
+    return token
+
+
+def _discard_upload(request) -> None:
+    kept = request.session.pop(IMPORT_SESSION_KEY, None)
+    if kept and kept.get("name", "").startswith(f"{IMPORT_DIR}/"):
+        try:
+            default_storage.delete(kept["name"])
+        except OSError:
+            pass
+    _discard_stale_uploads()
+
+
+def _discard_stale_uploads() -> None:
+    """Best effort: previews that were never confirmed are removed after a day."""
+    try:
+        _, files = default_storage.listdir(IMPORT_DIR)
+        cutoff = timezone.now() - STALE_UPLOAD
+        for name in files:
+            path = f"{IMPORT_DIR}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+    except (OSError, NotImplementedError):
+        pass
+
+
+def _import_page(request, *, form=None, refused=(), status=200):
+    headers = exports.register_headers()
+    columns = [(header, name, name in imports.REQUIRED_FIELDS) for header, name in zip(headers, exports.REGISTER_FIELDS)]
+    max_rows, max_bytes = imports.import_limits()
+    return render(request, "assets/asset_import.html", {
+        "form": form or ImportUploadForm(), "refused": refused, "columns": columns,
+        "max_rows": max_rows, "max_mb": max_bytes // (1024 * 1024),
+    }, status=status)
+
+
+def _preview(request, plan, token):
+    return render(request, "assets/asset_import_preview.html", {"plan": plan, "token": token})
+
+
+def asset_import(request):
+    """Upload → preview (every row to create or change, every bad row) → confirm → commit, all or nothing."""
+    roles.require(request.user, "asset.register")
+    if request.method != "POST":
+        return _import_page(request)
+    if "confirm" in request.POST:
+        return _import_confirm(request)
+    if "cancel" in request.POST:
+        _discard_upload(request)
+        return redirect("assets:import")
+    form = ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, form=form)
+    _discard_upload(request)
+    upload = form.cleaned_data["file"]
+    try:
+        imports.check_size(upload.size)
+        data = upload.read()
+        plan = imports.parse_import(data, upload.name, actor=request.user)
+    except imports.ImportRefused as error:
+        return _import_page(request, form=form, refused=error.messages)
+    token = _keep_upload(request, data, upload.name) if plan.is_valid and plan.has_work else None
+    return _preview(request, plan, token)
+
+
+def _import_confirm(request):
+    kept = request.session.get(IMPORT_SESSION_KEY)
+    if not kept or kept.get("token") != request.POST.get("token"):
+        return _import_page(request, refused=[_("ไม่พบไฟล์ที่ตรวจสอบไว้ (หมดอายุ หรือมีการอัปโหลดไฟล์อื่นแทน) "
+                                                   "กรุณาอัปโหลดไฟล์อีกครั้ง")])
+    try:
+        with default_storage.open(kept["name"], "rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError):
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        return _import_page(request, refused=[_("ไม่พบไฟล์ที่ตรวจสอบไว้ กรุณาอัปโหลดไฟล์อีกครั้ง")])
+    try:
+        # The register may have changed since the preview: read and check the file again, then write it.
+        plan = imports.parse_import(data, kept["filename"], actor=request.user)
+        if not plan.is_valid:
+            _discard_upload(request)
+            return _preview(request, plan, None)
+        result = imports.commit_import(plan, actor=request.user)
+    except imports.ImportRefused as error:
+        _discard_upload(request)
+        return _import_page(request, refused=error.messages)
+    _discard_upload(request)
+    messages.success(request, _("นำเข้าแล้ว: ลงทะเบียนใหม่ %(created)s รายการ แก้ไข %(changed)s รายการ "
+                                "ไม่เปลี่ยนแปลง %(unchanged)s รายการ") % {
+        "created": f"{len(result.created):,}", "changed": f"{len(result.changed):,}",
+        "unchanged": f"{plan.unchanged:,}"})
+    return redirect("assets:list")

@@ -1,0 +1,63 @@
+"""Reference data for documents: label sheet layouts in millimetres (editable)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _mm(label):
+    return models.DecimalField(label, max_digits=6, decimal_places=2, validators=[])
+
+
+class LabelLayout(models.Model):
+    """A sticker sheet (or a roll label: one column, one row, the page is the label)."""
+
+    name = models.CharField(_("ชื่อรูปแบบ"), max_length=100, unique=True)
+    page_width = _mm(_("กว้างหน้ากระดาษ (มม.)"))
+    page_height = _mm(_("สูงหน้ากระดาษ (มม.)"))
+    columns = models.PositiveSmallIntegerField(_("จำนวนคอลัมน์"))
+    rows = models.PositiveSmallIntegerField(_("จำนวนแถว"))
+    label_width = _mm(_("กว้างป้าย (มม.)"))
+    label_height = _mm(_("สูงป้าย (มม.)"))
+    margin_top = _mm(_("ขอบบน (มม.)"))
+    margin_left = _mm(_("ขอบซ้าย (มม.)"))
+    gap_x = _mm(_("ระยะห่างแนวนอน (มม.)"))
+    gap_y = _mm(_("ระยะห่างแนวตั้ง (มม.)"))
+    is_active = models.BooleanField(_("ใช้งาน"), default=True)
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("รูปแบบแผ่นป้าย")
+        verbose_name_plural = _("รูปแบบแผ่นป้าย")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(columns__gt=0, rows__gt=0), name="layout_has_cells"),
+            models.CheckConstraint(condition=models.Q(label_width__gt=0, label_height__gt=0), name="layout_label_size"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def per_page(self) -> int:
+        return self.columns * self.rows
+
+    def clean(self):
+        fields = [self.page_width, self.page_height, self.label_width, self.label_height, self.margin_top,
+                  self.margin_left, self.gap_x, self.gap_y]
+        if any(value is None for value in fields) or not self.columns or not self.rows:
+            return
+        if min(fields) < 0:
+            raise ValidationError(_("ขนาดและระยะต้องไม่ติดลบ"))
+        right = self.margin_left + self.columns * self.label_width + (self.columns - 1) * self.gap_x
+        bottom = self.margin_top + self.rows * self.label_height + (self.rows - 1) * self.gap_y
+        if right > self.page_width + Decimal("0.01") or bottom > self.page_height + Decimal("0.01"):
+            raise ValidationError(_("ป้ายทั้งหมดต้องอยู่ภายในหน้ากระดาษ: ตรวจสอบขนาด ขอบ และระยะห่าง"))
+
+    def cell(self, index: int) -> tuple[Decimal, Decimal]:
+        """Left and top (mm) of the index-th position on a page, row by row."""
+        row, column = divmod(index, self.columns)
+        return (self.margin_left + column * (self.label_width + self.gap_x),
+                self.margin_top + row * (self.label_height + self.gap_y))

@@ -1,0 +1,87 @@
+"""Fitting Thai text into fixed boxes: widths from Sarabun's own metrics, lines broken by us.
+
+Labels are laid out with white-space: pre (lines broken here, not by the layout engine: several
+times faster in WeasyPrint), so this module decides what fits: it measures with the font's
+advance widths (Thai marks have none), breaks at spaces or else between character clusters,
+and ends a cut line with an ellipsis.
+"""
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from fontTools.ttLib import TTFont
+
+PT_TO_MM = 25.4 / 72
+SAFETY = 0.95  # shaping can differ a little from the sum of advances
+ELLIPSIS = "…"
+
+
+@lru_cache(maxsize=2)
+def _metrics(bold: bool) -> tuple[dict[int, int], float]:
+    font = TTFont(Path(settings.SARABUN_DIR) / ("Sarabun-Bold.ttf" if bold else "Sarabun-Regular.ttf"), lazy=True)
+    cmap, hmtx = font.getBestCmap(), font["hmtx"]
+    widths = {code: hmtx[glyph][0] for code, glyph in cmap.items()}
+    return widths, float(font["head"].unitsPerEm)
+
+
+def width_mm(text: str, size_pt: float, *, bold: bool = False) -> float:
+    widths, units = _metrics(bold)
+    fallback = widths.get(ord("ก"), 600)
+    return sum(widths.get(ord(ch), fallback) for ch in text) / units * size_pt * PT_TO_MM
+
+
+def _clusters(text: str) -> list[str]:
+    """Base characters with the marks that sit on them (never split a vowel or tone mark from its letter)."""
+    clusters: list[str] = []
+    for ch in text:
+        if clusters and unicodedata.category(ch) == "Mn":
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+    return clusters
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    """Thai has no spaces between words: a dictionary word breaker (PyThaiNLP newmm) finds the breaks."""
+    from pythainlp.tokenize import word_tokenize
+
+    pieces: list[str] = []
+    for word in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        pieces.extend(_clusters(word)) if len(word) > 12 and " " not in word else pieces.append(word)
+    return tuple(pieces)
+
+
+@lru_cache(maxsize=16384)
+def fit_lines(text: str, width: float, size_pt: float, max_lines: int, *, bold: bool = False) -> tuple[str, ...]:
+    """Break text into at most max_lines lines no wider than width (mm), between words where it can;
+    a word wider than a line is broken between characters; the last line is cut with an ellipsis."""
+    limit = width * SAFETY
+    pieces = list(_words(" ".join((text or "").split())))
+    lines: list[str] = []
+    while pieces and len(lines) < max_lines:
+        line, used = "", 0
+        for piece in pieces:
+            if width_mm(line + piece, size_pt, bold=bold) > limit:
+                break
+            line += piece
+            used += 1
+        else:
+            lines.append(line.strip())
+            return tuple(lines)
+        if used == 0:  # one piece wider than the line: break it between characters
+            clusters = _clusters(pieces[0])
+            pieces = clusters + pieces[1:]
+            continue
+        if len(lines) == max_lines - 1:
+            while line and width_mm(line.rstrip() + ELLIPSIS, size_pt, bold=bold) > limit:
+                line = "".join(_clusters(line)[:-1])
+            lines.append(line.rstrip() + ELLIPSIS)
+            return tuple(lines)
+        lines.append(line.strip())
+        pieces = pieces[used:]
+        while pieces and pieces[0].isspace():
+            pieces.pop(0)
+    return tuple(lines)
