@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --no-package-lock --silent || echo "npm could not install jsqr: the scanner uses the browser's BarcodeDetector or the text box"; fi
 	touch $(STAMP)
 
 install: $(STAMP)

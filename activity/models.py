@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 ACTION_LABELS = {
     "asset.register": _("ลงทะเบียนครุภัณฑ์"),
     "asset.update": _("แก้ไขข้อมูลครุภัณฑ์"),
+    "asset.report_damage": _("แจ้งชำรุด"),
+    "asset.send_to_repair": _("ส่งซ่อม"),
+    "asset.return_from_repair": _("รับคืนจากซ่อม"),
+    "asset.transfer": _("โอนย้าย"),
     "organization.update": _("แก้ไขข้อมูลหน่วยงาน"),
     "staff.move": _("ย้ายกอง"),
     "staff.deactivate": _("ปิดบัญชีบุคลากร"),

@@ -148,3 +148,19 @@ class NumberCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["category", "fiscal_year"], name="counter_unique")]
+
+
+class NumberAlias(models.Model):
+    """A number the asset had before it was renumbered: labels printed with it keep leading to the asset."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="old_numbers")
+    number = models.CharField(_("หมายเลขเดิม"), max_length=60)
+    number_key = models.CharField(max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("หมายเลขครุภัณฑ์เดิม")
+        verbose_name_plural = _("หมายเลขครุภัณฑ์เดิม")
+
+    def __str__(self):
+        return self.number

@@ -10,7 +10,7 @@ from organization.models import Organization
 from thai.dates import fiscal_year
 from thai.digits import to_arabic_digits
 
-from .models import Asset, Category, NumberCounter
+from .models import Asset, Category, NumberAlias, NumberCounter
 
 DEFAULT_PATTERN = "{category}-{year}-{run:04d}"
 _SPACES = re.compile(r"\s+")
@@ -33,6 +33,12 @@ def format_number(pattern: str, *, category: Category, fiscal_year_be: int, run:
         return pattern.format(category=category.code, year=f"{fiscal_year_be % 100:02d}", year4=fiscal_year_be, run=run)
     except (KeyError, IndexError, ValueError) as error:
         raise ValidationError(f"รูปแบบหมายเลขครุภัณฑ์ “{pattern}” ไม่ถูกต้อง ({error})") from None
+
+
+def numbers_in_use(keys: list[str]) -> set[str]:
+    """Which of these number keys an asset has now or had before (old numbers stay with their asset)."""
+    return (set(Asset.objects.filter(number_key__in=keys).values_list("number_key", flat=True))
+            | set(NumberAlias.objects.filter(number_key__in=keys).values_list("number_key", flat=True)))
 
 
 def allocate_numbers_many(wanted: dict[tuple[Category, int], int]) -> dict[tuple[Category, int], list[str]]:
@@ -68,7 +74,7 @@ def allocate_numbers_many(wanted: dict[tuple[Category, int], int]) -> dict[tuple
         keys = list(candidates)
         taken = set()
         for start in range(0, len(keys), 900):
-            taken |= set(Asset.objects.filter(number_key__in=keys[start:start + 900]).values_list("number_key", flat=True))
+            taken |= numbers_in_use(keys[start:start + 900])
         pending = {}
         for key, (group, number) in candidates.items():
             if key in taken:

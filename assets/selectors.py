@@ -79,3 +79,19 @@ def order_searched(queryset: QuerySet[Asset]) -> QuerySet[Asset]:
         else:
             ordering.append(key)
     return queryset.order_by(*ordering)
+
+
+def asset_by_number(number: str) -> tuple[Asset | None, bool]:
+    """The asset a printed number leads to, and whether that number is an old one (renumbered since)."""
+    from .models import NumberAlias
+    from .numbering import number_key
+
+    key = number_key(number)
+    if not key or len(key) > 60:
+        return None, False
+    related = ("division", "location", "custodian", "category")
+    asset = Asset.objects.select_related(*related).filter(number_key=key).first()
+    if asset is not None:
+        return asset, False
+    alias = NumberAlias.objects.select_related(*(f"asset__{name}" for name in related)).filter(number_key=key).first()
+    return (alias.asset, True) if alias else (None, False)

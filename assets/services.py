@@ -15,8 +15,8 @@ from common.bulk import insert_rows
 from organization import roles
 from thai.dates import MIN_YEAR, fiscal_year
 
-from .models import Asset, Status
-from .numbering import allocate_numbers, allocate_numbers_many, number_key
+from .models import Asset, NumberAlias, Status
+from .numbering import allocate_numbers, allocate_numbers_many, number_key, numbers_in_use
 from .photos import clean_photo
 
 EDITABLE_FIELDS = (
@@ -181,11 +181,16 @@ def _check_values(asset: Asset) -> None:
 
 
 def _ensure_number_free(key: str, *, exclude_pk=None) -> None:
+    """A number is free when no asset has it now and no other asset had it before (its labels still point there)."""
     clash = Asset.objects.filter(number_key=key)
+    old = NumberAlias.objects.filter(number_key=key)
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
+        old = old.exclude(asset_id=exclude_pk)
     if clash.exists():
         raise ValidationError({"number": f"หมายเลขครุภัณฑ์ {key} มีอยู่ในทะเบียนแล้ว"})
+    if old.exists():
+        raise ValidationError({"number": f"หมายเลขครุภัณฑ์ {key} เคยเป็นหมายเลขของครุภัณฑ์อื่น (ป้ายเดิมยังชี้ไปที่รายการนั้น)"})
 
 
 def _save(asset: Asset) -> None:
@@ -240,9 +245,11 @@ def asset_update(*, actor, asset: Asset, number: str | None = None, status: str 
         asset.status = status
     _validate(asset)
     if number is not None and number.strip() and number_key(number) != asset.number_key:
+        _ensure_number_free(number_key(number), exclude_pk=asset.pk)
+        NumberAlias.objects.filter(asset=asset, number_key=number_key(number)).delete()  # back to an old number
+        NumberAlias.objects.create(asset=asset, number=asset.number, number_key=asset.number_key)
         asset.number = number.strip()
         asset.number_key = number_key(asset.number)
-        _ensure_number_free(asset.number_key, exclude_pk=asset.pk)
     if photo:
         asset.photo = clean_photo(photo)
     elif remove_photo:
@@ -294,7 +301,7 @@ def assets_register_bulk(*, actor, rows: list[dict], batch_size: int = 2000) -> 
         taken = set()
         keys = sorted(seen_keys)
         for start in range(0, len(keys), 500):
-            taken |= set(Asset.objects.filter(number_key__in=keys[start:start + 500]).values_list("number_key", flat=True))
+            taken |= numbers_in_use(keys[start:start + 500])
         errors.extend(f"หมายเลขครุภัณฑ์ {key} มีอยู่ในทะเบียนแล้ว" for key in sorted(taken))
     if errors:
         raise ValidationError(errors)
@@ -402,3 +409,79 @@ def assets_update_bulk(*, actor, changes: dict[int, dict], batch_size: int = 200
     Asset.objects.bulk_update(changed, sorted(written) + ["search_text", "updated_at"], batch_size=batch_size)
     log.record_many(entries, batch_size=batch_size)
     return changed
+
+
+# An asset's everyday life: damage reported, repair, transfer. Each move is one service, logged.
+DAMAGE_FROM = frozenset({Status.IN_USE, Status.DETERIORATED})
+REPAIR_FROM = frozenset({Status.IN_USE, Status.DAMAGED, Status.DETERIORATED})
+TRANSFER_BLOCKED = frozenset({Status.ON_LOAN, Status.DISPOSED})
+
+
+def _locked(asset: Asset) -> Asset:
+    return Asset.objects.select_for_update().select_related("division", "location", "custodian").get(pk=asset.pk)
+
+
+def _move_status(*, actor, asset: Asset, action: str, allowed_from: frozenset, to: str, refusal: str,
+                 note: str) -> Asset:
+    asset = _locked(asset)
+    if asset.status not in allowed_from:
+        raise ValidationError(refusal.format(status=asset.get_status_display()))
+    before = asset.status
+    asset.status = to
+    asset.save(update_fields=["status", "updated_at"])
+    log.record(action, obj=asset, actor=actor, assets=[asset], division_id=asset.division_id,
+               details={"changes": {"status": [before, to]}, "note": note})
+    return asset
+
+
+@transaction.atomic
+def asset_report_damage(*, actor, asset: Asset, note: str) -> Asset:
+    """Anyone signed in (but the read-only auditor) reports an asset as damaged, saying what is wrong."""
+    roles.require(actor, "asset.report_damage")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "กรุณาบอกว่าชำรุดอย่างไร"})
+    return _move_status(actor=actor, asset=asset, action="asset.report_damage", allowed_from=DAMAGE_FROM,
+                        to=Status.DAMAGED, note=note[:1000],
+                        refusal="แจ้งชำรุดไม่ได้: ครุภัณฑ์นี้มีสถานะ “{status}” อยู่แล้ว")
+
+
+@transaction.atomic
+def asset_send_to_repair(*, actor, asset: Asset, note: str = "") -> Asset:
+    roles.require(actor, "asset.repair")
+    return _move_status(actor=actor, asset=asset, action="asset.send_to_repair", allowed_from=REPAIR_FROM,
+                        to=Status.UNDER_REPAIR, note=(note or "").strip()[:1000],
+                        refusal="ส่งซ่อมไม่ได้: ครุภัณฑ์นี้มีสถานะ “{status}”")
+
+
+@transaction.atomic
+def asset_return_from_repair(*, actor, asset: Asset, repaired: bool = True, note: str = "") -> Asset:
+    """Back from repair: in use again, or still damaged if it could not be fixed."""
+    roles.require(actor, "asset.repair")
+    return _move_status(actor=actor, asset=asset, action="asset.return_from_repair",
+                        allowed_from=frozenset({Status.UNDER_REPAIR}),
+                        to=Status.IN_USE if repaired else Status.DAMAGED, note=(note or "").strip()[:1000],
+                        refusal="รับคืนจากซ่อมไม่ได้: ครุภัณฑ์นี้ไม่ได้อยู่ระหว่างซ่อม (สถานะ “{status}”)")
+
+
+@transaction.atomic
+def asset_transfer(*, actor, asset: Asset, division, location=None, custodian=None, note: str = "") -> Asset:
+    """Move an asset to another division, location or custodian (not while it is on loan or disposed)."""
+    roles.require(actor, "asset.transfer")
+    asset = _locked(asset)
+    if asset.status in TRANSFER_BLOCKED:
+        raise ValidationError(f"โอนย้ายไม่ได้: ครุภัณฑ์นี้มีสถานะ “{asset.get_status_display()}”")
+    if location is not None and location.division_id != division.pk:
+        raise ValidationError({"location": f"สถานที่ “{location}” ไม่ได้อยู่ใน{division}"})
+    if custodian is not None and not custodian.is_active:
+        raise ValidationError({"custodian": f"บัญชีของ {custodian} ถูกปิดแล้ว"})
+    before = {"division": str(asset.division), "location": str(asset.location or ""), "custodian": str(asset.custodian or "")}
+    asset.division, asset.location, asset.custodian = division, location, custodian
+    after = {"division": str(division), "location": str(location or ""), "custodian": str(custodian or "")}
+    changes = log.diff(before, after)
+    if not changes:
+        raise ValidationError("ไม่มีอะไรเปลี่ยน: กอง สถานที่ และผู้รับผิดชอบเหมือนเดิม")
+    asset.save(update_fields=["division", "location", "custodian", "updated_at"])
+    log.record("asset.transfer", obj=asset, actor=actor, assets=[asset], division_id=division.pk,
+               details={"changes": changes, "note": (note or "").strip()[:1000]})
+    return asset

@@ -130,6 +130,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"  # filled by collectstatic in production
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static", ("fonts/sarabun", fontpkg_sarabun.ROOT / "files")]
+# The QR decoder for browsers without BarcodeDetector, from the npm package `jsqr` when the set-up
+# could install it (make install runs npm when npm is on the machine); the scanner works without it.
+if (BASE_DIR / "node_modules" / "jsqr" / "dist").is_dir():
+    STATICFILES_DIRS.append(("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"))
 SARABUN_DIR = fontpkg_sarabun.ROOT / "files"
 _static_backend = (
     "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from assets import scan
 from reports.views import home
 
 urlpatterns = [
@@ -11,6 +12,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("a/", scan.scan_lookup, name="scan_lookup"),
+    path("a/<path:number>", scan.scan, name="scan"),
+    path("scan/", scan.scanner, name="scanner"),
     path("assets/", include("assets.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),

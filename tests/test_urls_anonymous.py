@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "login",  # the sign-in form itself
     "set_language",  # POST-only language switch (also on the login page); a GET only redirects back
+    "scan",  # a label's QR page: number, name, municipality and contact only (tests/assets/test_scan.py)
+    "scan_lookup",  # the label page's "type the number" box: redirects to the scan page or its 404
 }
 ADMIN_NAMESPACE = "admin"
 ADMIN_PUBLIC = {"admin:login"}
