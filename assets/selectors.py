@@ -87,7 +87,7 @@ def asset_by_number(number: str) -> tuple[Asset | None, bool]:
     from .numbering import number_key
 
     key = number_key(number)
-    if not key or len(key) > 60:
+    if not key or len(key) > 60 or not key.isprintable():
         return None, False
     related = ("division", "location", "custodian", "category")
     asset = Asset.objects.select_related(*related).filter(number_key=key).first()

@@ -418,7 +418,7 @@ TRANSFER_BLOCKED = frozenset({Status.ON_LOAN, Status.DISPOSED})
 
 
 def _locked(asset: Asset) -> Asset:
-    return Asset.objects.select_for_update().select_related("division", "location", "custodian").get(pk=asset.pk)
+    return Asset.objects.select_for_update(of=("self",)).select_related("division", "location", "custodian").get(pk=asset.pk)
 
 
 def _move_status(*, actor, asset: Asset, action: str, allowed_from: frozenset, to: str, refusal: str,

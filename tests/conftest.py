@@ -60,9 +60,11 @@ def asset(officer, location, computer_category):
 
 
 @pytest.fixture(autouse=True)
-def _log_guards_out_of_the_way_of_flush(request):
-    """Transactional tests end with a flush, which on SQLite DELETEs every row; the log's triggers
-    would refuse that. Drop them just before the flush; the flush's post_migrate puts them back."""
+def _transactional_test_setup(request):
+    """Transactional tests start after another one's flush, which empties every table, so the reference
+    data that migrations seed (roles, the organisation, categories, label layouts) is put back first.
+    They also end with a flush, which on SQLite DELETEs every row; the log's triggers would refuse that,
+    so they are dropped just before it (the flush's post_migrate puts them back)."""
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or bool(
         marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
@@ -70,6 +72,7 @@ def _log_guards_out_of_the_way_of_flush(request):
         yield
         return
     request.getfixturevalue("transactional_db")
+    _seed_reference_data()
     yield
     from django.db import connection
 
@@ -77,6 +80,16 @@ def _log_guards_out_of_the_way_of_flush(request):
 
     if connection.vendor == "sqlite":
         remove_triggers(connection)
+
+
+def _seed_reference_data():
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("organization.migrations.0002_roles_and_profile", "assets.migrations.0003_reference_data",
+                   "reports.migrations.0002_seed_layouts"):
+        importlib.import_module(module).forwards(apps, None)
 
 
 @pytest.fixture(autouse=True)

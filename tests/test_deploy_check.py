@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_has_no_warnings(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({
         "DEBUG": "0",
         "SECRET_KEY": "x7#Q!m2" * 10,
@@ -24,7 +24,7 @@ def test_check_deploy_has_no_warnings(tmp_path):
 
 
 def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({"DEBUG": "0", "VAR_DIR": str(tmp_path)})
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=120)

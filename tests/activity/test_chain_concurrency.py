@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="concu
 THREADS = 20
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_keep_one_chain():
     barrier = threading.Barrier(THREADS)
     errors = []

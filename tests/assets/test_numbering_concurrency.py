@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row l
 THREADS = 20
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_registrations_get_distinct_numbers():
     division = DivisionFactory()
     location = LocationFactory(division=division)

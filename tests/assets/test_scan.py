@@ -123,12 +123,9 @@ def test_transfer_to_another_division_location_and_custodian(client, labelled, u
 ])
 def test_bad_transfers_change_nothing(client, labelled, users_by_role, data, message):
     other = LocationFactory()
-    values = {"MINE": labelled.division_id, "OTHER": other.division_id}
-    data = {key: values.get(value, value) for key, value in data.items()}
-    if data.get("location") == "MINE":
-        data["location"] = labelled.location_id
-    if data.get("custodian") == "SAME":
-        data["custodian"] = labelled.custodian_id
+    values = {"division": {"MINE": labelled.division_id, "OTHER": other.division_id},
+              "location": {"MINE": labelled.location_id}, "custodian": {"SAME": labelled.custodian_id}}
+    data = {key: values.get(key, {}).get(value, value) for key, value in data.items()}
     client.force_login(users_by_role["property_officer"])
     response = client.post(f"/a/{labelled.number}", {"action": "transfer", **data}, follow=True)
     assert response.status_code == 200

@@ -6,7 +6,7 @@ from assets.models import Status
 from tests.conftest import make_user
 from tests.factories import AssetFactory, DivisionFactory, LocationFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_scan_anonymous_then_sign_in_and_report_damage(live_server, phone):
