@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "asset.report_damage": ALL_ROLES - {AUDITOR},
     "asset.repair": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
     "asset.transfer": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
+    "labels.print": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
     "organization.edit": frozenset({ADMINISTRATOR}),
     "staff.manage": frozenset({ADMINISTRATOR}),
     "reference.edit": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),

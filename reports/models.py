@@ -61,3 +61,32 @@ class LabelLayout(models.Model):
         row, column = divmod(index, self.columns)
         return (self.margin_left + column * (self.label_width + self.gap_x),
                 self.margin_top + row * (self.label_height + self.gap_y))
+
+
+class DocumentJob(models.Model):
+    """A document too large for one request, rendered by the background worker (label sheets for now)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("รอคิว")
+        RUNNING = "running", _("กำลังทำ")
+        DONE = "done", _("เสร็จแล้ว")
+        FAILED = "failed", _("ไม่สำเร็จ")
+
+    kind = models.CharField(max_length=30)
+    requested_by = models.ForeignKey("organization.User", on_delete=models.PROTECT, related_name="+")
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    stage = models.CharField(max_length=100, blank=True)
+    file = models.FileField(upload_to="documents/%Y/", blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
