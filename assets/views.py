@@ -58,6 +58,7 @@ def asset_list(request):
         "page": page,
         "page_sizes": PAGE_SIZES,
         "can_register": roles.can(request.user, "asset.register"),
+        "can_print_labels": roles.can(request.user, "labels.print"),
     })
 
 

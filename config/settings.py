@@ -171,6 +171,7 @@ X_FRAME_OPTIONS = "DENY"
 # so SQLite installs need nothing more; run the worker with `python manage.py db_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend")}}
 LABELS_INLINE_MAX = int(os.environ.get("LABELS_INLINE_MAX", "1500"))  # larger sheets go to the worker
+REGISTER_CARDS_MAX = int(os.environ.get("REGISTER_CARDS_MAX", "300"))  # register cards in one request
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "phatsadu@localhost")

@@ -7,23 +7,18 @@ rendered by parallel processes, and the PDFs are joined.
 """
 
 import base64
-import io
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connections
 from django.utils.html import escape
-from pypdf import PdfWriter
 
 from assets.qr import payload_url, qr_png
 from organization.models import Organization
 
 from .models import LabelLayout
-from .pdf import html_to_pdf
-from .textfit import fit_lines
+from .pdf import html_to_pdf, html_to_pdf_parallel
+from .textfit import fit_cache, fit_lines
 
 PADDING = 1.5  # mm inside each label
 LINE_HEIGHT = 1.15
@@ -117,27 +112,15 @@ def _document(pages: list[str]) -> str:
         "</body></html>"
 
 
-def _render_chunk(args: tuple[list[str], str]) -> bytes:
-    pages, css = args
-    return html_to_pdf(_document(pages), css=css)
-
-
 def render_sheet(labels: list[Label], layout: LabelLayout, *, skip: int = 0, workers: int | None = None) -> bytes:
     """The PDF of a label sheet. skip: positions already used on the first sheet (a partly used sheet)."""
     metrics = _metrics(layout)
     css = _css(layout, metrics)
     pages = _pages(labels, layout, skip, metrics) or [""]
+    fit_cache.save()
     workers = workers or min(os.cpu_count() or 1, 4)
     if workers < 2 or len(pages) < PARALLEL_FROM_PAGES:
-        return _render_chunk((pages, css))
+        return html_to_pdf(_document(pages), css=css)
     size = -(-len(pages) // workers)
-    chunks = [(pages[start:start + size], css) for start in range(0, len(pages), size)]
-    connections.close_all()  # a forked child must not share the parent's database sockets
-    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=multiprocessing.get_context("fork")) as pool:
-        parts = list(pool.map(_render_chunk, chunks))
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(io.BytesIO(part))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return html_to_pdf_parallel([_document(pages[start:start + size]) for start in range(0, len(pages), size)],
+                                css=css)

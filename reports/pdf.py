@@ -5,12 +5,16 @@ serves data: URIs, our own static files and the Sarabun font package's files, an
 everything else (http, other file:// paths), so a template can never reach the network or the disk.
 """
 
+import io
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
+from pypdf import PdfWriter
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -69,3 +73,31 @@ def render_document(html: str, *, css: str = ""):
 def render_pdf(template_name: str, context: dict, *, css: str = "") -> bytes:
     """Render a Django template to PDF bytes."""
     return html_to_pdf(render_to_string(template_name, context), css=css)
+
+
+def _render_one(job: tuple[str, str]) -> bytes:
+    html, css = job
+    return html_to_pdf(html, css=css)
+
+
+def html_to_pdf_parallel(documents: list[str], *, css: str = "") -> bytes:
+    """Lay out several HTML documents in parallel processes and join their PDFs in order.
+
+    The processes come from a fork server, not a fork of this one: this process may have other threads
+    (a threaded server rendering another PDF holds Pango's and fontconfig's locks) and open database
+    connections, and a forked child would inherit both. The fork server is a fresh single-threaded
+    interpreter that has imported this module (WeasyPrint, the fonts) once; each child forked from it
+    only turns HTML into PDF and touches no database.
+    """
+    if len(documents) == 1:
+        return html_to_pdf(documents[0], css=css)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["reports.pdf"])  # no effect once the server runs: it is set the same each time
+    with ProcessPoolExecutor(max_workers=len(documents), mp_context=context) as pool:
+        parts = list(pool.map(_render_one, [(html, css) for html in documents]))
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

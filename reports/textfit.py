@@ -6,6 +6,8 @@ advance widths (Thai marks have none), breaks at spaces or else between characte
 and ends a cut line with an ellipsis.
 """
 
+import json
+import os
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -54,10 +56,65 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(pieces)
 
 
-@lru_cache(maxsize=16384)
+class _FitCache:
+    """Fitted lines kept on disk (VAR_DIR/cache/textfit.json) across processes, like the QR images:
+    a sheet printed again needs neither the word breaker's dictionary (about half a second to load)
+    nor the measuring. A cache that cannot be read is simply rebuilt."""
+
+    def __init__(self):
+        self.entries: dict[str, list[str]] | None = None
+        self.dirty = False
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.VAR_DIR) / "cache" / "textfit.json"
+
+    def _load(self) -> dict:
+        if self.entries is None:
+            try:
+                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.entries = {}
+        return self.entries
+
+    def get(self, key: str):
+        return self._load().get(key)
+
+    def put(self, key: str, lines: tuple[str, ...]) -> None:
+        self._load()[key] = list(lines)
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty or self.entries is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(self.entries, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(self.path)
+        self.dirty = False
+
+    def clear(self) -> None:
+        self.entries, self.dirty = {}, False
+        self.path.unlink(missing_ok=True)
+
+
+fit_cache = _FitCache()
+
+
 def fit_lines(text: str, width: float, size_pt: float, max_lines: int, *, bold: bool = False) -> tuple[str, ...]:
     """Break text into at most max_lines lines no wider than width (mm), between words where it can;
-    a word wider than a line is broken between characters; the last line is cut with an ellipsis."""
+    a word wider than a line is broken between characters; the last line is cut with an ellipsis.
+    Results are cached on disk (call fit_cache.save() after a batch)."""
+    key = f"{size_pt:g}|{width:.3f}|{max_lines}|{int(bold)}|{text}"
+    cached = fit_cache.get(key)
+    if cached is not None:
+        return tuple(cached)
+    lines = _fit_lines(text, width, size_pt, max_lines, bold)
+    fit_cache.put(key, lines)
+    return lines
+
+
+def _fit_lines(text: str, width: float, size_pt: float, max_lines: int, bold: bool) -> tuple[str, ...]:
     limit = width * SAFETY
     pieces = list(_words(" ".join((text or "").split())))
     lines: list[str] = []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_log, label_sheets
+from . import activity_log, label_sheets, register_card
 
 app_name = "reports"
 urlpatterns = [
@@ -8,4 +8,7 @@ urlpatterns = [
     path("labels/", label_sheets.label_sheet, name="label_sheet"),
     path("labels/jobs/<int:pk>/", label_sheets.label_job, name="label_job"),
     path("labels/jobs/<int:pk>/file/", label_sheets.label_job_file, name="label_job_file"),
+    # The register cards live next to the register's own pages (/assets/...).
+    path("assets/<int:pk>/card.pdf", register_card.asset_card, name="register_card"),
+    path("assets/cards.pdf", register_card.asset_cards, name="register_cards"),
 ]

@@ -92,3 +92,11 @@ def test_the_database_worker_renders_a_queued_sheet(client, settings, tmp_path):
     job.refresh_from_db()
     assert job.status == DocumentJob.Status.DONE, job.message
     assert len(pdfium.PdfDocument(client.get(f"/labels/jobs/{job.pk}/file/").content)) == 1
+
+
+def test_the_register_offers_labels_for_its_filter_to_officers(client, users_by_role, many, division):
+    client.force_login(users_by_role["property_officer"])
+    html = client.get("/assets/", {"division": division.pk}).content.decode()
+    assert f'href="/labels/?division={division.pk}"' in html
+    client.force_login(users_by_role["staff"])
+    assert "/labels/" not in client.get("/assets/").content.decode()
