@@ -81,10 +81,12 @@ def entry_payload(values: dict, asset_ids: Iterable[int]) -> str:
 def payload_of(action, actor_id, actor_name, asset_ids, created_text, details_json, division_id, object_id,
                object_repr, object_type, prev_hash) -> str:
     """entry_payload from separate values (the verifier's loop calls this directly)."""
+    # created_text (ISO digits) and prev_hash (hex) never need JSON escaping: quoted as they are.
     return _PAYLOAD % (
-        _string(action), _number(actor_id), _string(actor_name), ",".join(str(int(a)) for a in sorted(asset_ids)),
-        _string(created_text), details_json, _number(division_id), _string(object_id), _string(object_repr),
-        _string(object_type), _string(prev_hash),
+        _string(action), _number(actor_id), _string(actor_name),
+        ",".join(str(int(a)) for a in sorted(asset_ids)) if asset_ids else "",
+        f'"{created_text}"', details_json, _number(division_id), _string(object_id), _string(object_repr),
+        _string(object_type), f'"{prev_hash}"',
     )
 
 
