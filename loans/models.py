@@ -1,0 +1,135 @@
+"""Loans of government property (การยืมพัสดุ): the property-use manual, delegations, loans and their items.
+
+A loan's status moves only through loans.services, one service per move, checked against TRANSITIONS.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ManualVersion(models.Model):
+    """One published version of the municipality's guidelines for using and borrowing property."""
+
+    number = models.PositiveIntegerField(_("ฉบับที่"), unique=True)
+    title = models.CharField(_("ชื่อเรื่อง"), max_length=200)
+    body = models.TextField(_("เนื้อหา"))
+    published_at = models.DateTimeField(_("ประกาศเมื่อ"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("คู่มือการใช้ทรัพย์สินของทางราชการ")
+        verbose_name_plural = _("คู่มือการใช้ทรัพย์สินของทางราชการ")
+
+    def __str__(self):
+        return _("%(title)s (ฉบับที่ %(number)s)") % {"title": self.title, "number": self.number}
+
+
+class Acknowledgement(models.Model):
+    """A member of staff has read a version of the manual (once; the time is kept)."""
+
+    version = models.ForeignKey(ManualVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(_("รับทราบเมื่อ"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "user"], name="acknowledge_once")]
+
+
+class Delegation(models.Model):
+    """The head of agency's power to approve loans outside the premises, given to someone for a date range."""
+
+    delegate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations",
+                                 verbose_name=_("ผู้ได้รับมอบอำนาจ"))
+    starts_on = models.DateField(_("ตั้งแต่วันที่"))
+    ends_on = models.DateField(_("ถึงวันที่"))
+    order_reference = models.CharField(_("คำสั่งที่"), max_length=100, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                              name="delegation_dates_in_order")]
+
+
+class Loan(models.Model):
+    class Place(models.TextChoices):
+        INSIDE = "inside", _("ใช้ภายในสถานที่ราชการ")
+        OUTSIDE = "outside", _("นำออกไปใช้นอกสถานที่ราชการ")
+        AGENCY = "agency", _("ให้หน่วยงานของรัฐอื่นยืม")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("รออนุมัติ")
+        ENDORSED = "endorsed", _("หัวหน้ากองเห็นชอบแล้ว")
+        APPROVED = "approved", _("อนุมัติแล้ว")
+        OUT = "out", _("ส่งมอบแล้ว")
+        RETURNED = "returned", _("คืนครบแล้ว")
+        REJECTED = "rejected", _("ไม่อนุมัติ")
+        CANCELLED = "cancelled", _("ยกเลิก")
+
+    borrower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="loans", verbose_name=_("ผู้ยืม"))
+    agency_name = models.CharField(_("หน่วยงานผู้ยืม"), max_length=200, blank=True)
+    agency_contact = models.CharField(_("ผู้ติดต่อของหน่วยงาน"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("ผู้ยื่นคำขอ"))
+    division = models.ForeignKey("organization.Division", on_delete=models.PROTECT, related_name="loans",
+                                 verbose_name=_("กองของผู้ยืม"))
+    purpose = models.TextField(_("เพื่อใช้ในราชการ (วัตถุประสงค์)"))
+    place = models.CharField(_("การใช้งาน"), max_length=10, choices=Place.choices)
+    where = models.CharField(_("สถานที่นำไปใช้"), max_length=300, blank=True)
+    starts_on = models.DateField(_("ตั้งแต่วันที่"))
+    ends_on = models.DateField(_("ถึงวันที่ (กำหนดคืน)"))
+    phone = models.CharField(_("โทรศัพท์"), max_length=50)
+    status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.REQUESTED,
+                              db_index=True)
+    needs_endorsement = models.BooleanField(default=True)
+    endorsed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    endorsed_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(_("เหตุผลที่ไม่อนุมัติ"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("การยืมพัสดุ")
+        verbose_name_plural = _("การยืมพัสดุ")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="loan_dates_in_order"),
+            models.CheckConstraint(condition=~models.Q(place="agency") | ~models.Q(agency_name=""),
+                                   name="agency_loan_names_agency"),
+            models.CheckConstraint(condition=models.Q(place="agency") | models.Q(borrower__isnull=False),
+                                   name="staff_loan_has_borrower"),
+        ]
+        indexes = [models.Index(fields=["status", "ends_on"], name="loan_status_due_idx")]
+
+    def __str__(self):
+        return _("ใบยืมที่ %(id)s") % {"id": self.pk}
+
+    @property
+    def borrower_name(self) -> str:
+        return self.agency_name if self.place == self.Place.AGENCY else str(self.borrower)
+
+
+class LoanItem(models.Model):
+    class Condition(models.TextChoices):
+        GOOD = "good", _("ใช้งานได้ดี")
+        DAMAGED = "damaged", _("ชำรุด")
+        LOST = "lost", _("สูญหาย")
+
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="items")
+    asset = models.ForeignKey("assets.Asset", on_delete=models.PROTECT, related_name="loan_items")
+    handed_out_at = models.DateTimeField(null=True, blank=True)
+    condition_out = models.CharField(_("สภาพเมื่อส่งมอบ"), max_length=200, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    condition_back = models.CharField(_("สภาพเมื่อรับคืน"), max_length=10, choices=Condition.choices, blank=True)
+    note_back = models.TextField(_("หมายเหตุการรับคืน"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["loan", "asset"], name="asset_once_per_loan")]
+        indexes = [models.Index(fields=["asset", "returned_at"], name="loanitem_asset_open_idx")]
