@@ -32,8 +32,8 @@ test: install lint
 	DEBUG=1 $(BIN)/python -m pytest
 
 messages: install
-	DEBUG=1 $(BIN)/python manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*'
-	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
+	DEBUG=1 $(BIN)/python manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore 'node_modules/*'
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
 	rm -rf $(VENV) var/staticfiles

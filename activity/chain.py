@@ -7,6 +7,7 @@ from hashlib import sha256
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .log import GENESIS_HASH, lock_chain, canonical, payload_of
 from .models import Anchor, Entry
@@ -103,15 +104,16 @@ def verify() -> Verdict:
          details_json, prev_hash, stored_hash) = row
         count += 1
         if prev_hash != previous_hash:
-            where = f"หลังรายการที่ {previous_id}" if previous_id else "ที่ต้นบันทึก"
+            where = _("หลังรายการที่ %(id)s") % {"id": previous_id} if previous_id else _("ที่ต้นบันทึก")
             return Verdict(False, count, Head(count, entry_id, stored_hash), entry_id,
-                           f"รายการที่ {entry_id} ไม่ต่อจากรายการก่อนหน้า: มีรายการถูกลบหรือแทรก{where} "
-                           f"หรือรายการที่ {previous_id} ถูกแก้ไขพร้อมค่าแฮช")
+                           _("รายการที่ %(id)s ไม่ต่อจากรายการก่อนหน้า: มีรายการถูกลบหรือแทรก%(where)s "
+                             "หรือรายการที่ %(previous)s ถูกแก้ไขพร้อมค่าแฮช") % {
+                               "id": entry_id, "where": where, "previous": previous_id})
         payload = payload_of(action, actor_id, actor_name, asset_ids, _canonical_time(created), details_json,
                              division_id, object_id, object_repr, object_type, prev_hash)
         if sha256(payload.encode("utf-8")).hexdigest() != stored_hash:
             return Verdict(False, count, Head(count, entry_id, stored_hash), entry_id,
-                           f"รายการที่ {entry_id} ถูกแก้ไข: เนื้อหาไม่ตรงกับค่าแฮชที่บันทึกไว้")
+                           _("รายการที่ %(id)s ถูกแก้ไข: เนื้อหาไม่ตรงกับค่าแฮชที่บันทึกไว้") % {"id": entry_id})
         if entry_id in anchored_ids:
             hashes_by_id[entry_id] = stored_hash
             counts_at[entry_id] = count
@@ -121,9 +123,11 @@ def verify() -> Verdict:
         label = f"{document_type} {document_id}"
         if head_id not in hashes_by_id and head_id != 0:
             return Verdict(False, count, head, head_id,
-                           f"บันทึกสั้นกว่าตอนออกเอกสาร {label}: ไม่พบรายการที่ {head_id} "
-                           f"(ตอนนั้นมี {entry_count} รายการ) รายการท้ายบันทึกถูกลบ")
+                           _("บันทึกสั้นกว่าตอนออกเอกสาร %(document)s: ไม่พบรายการที่ %(id)s "
+                             "(ตอนนั้นมี %(count)s รายการ) รายการท้ายบันทึกถูกลบ") % {
+                               "document": label, "id": head_id, "count": entry_count})
         if head_id and (hashes_by_id[head_id] != head_hash or counts_at[head_id] != entry_count):
             return Verdict(False, count, head, head_id,
-                           f"บันทึกไม่ตรงกับตอนออกเอกสาร {label}: รายการที่ {head_id} หรือก่อนหน้าถูกเขียนใหม่")
+                           _("บันทึกไม่ตรงกับตอนออกเอกสาร %(document)s: รายการที่ %(id)s หรือก่อนหน้าถูกเขียนใหม่") % {
+                               "document": label, "id": head_id})
     return Verdict(True, count, head)

@@ -5,6 +5,7 @@ import json
 from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +16,13 @@ ACTION_LABELS = {
     "asset.send_to_repair": _("ส่งซ่อม"),
     "asset.return_from_repair": _("รับคืนจากซ่อม"),
     "asset.transfer": _("โอนย้าย"),
+    "manual.publish": _("ประกาศคู่มือการใช้ทรัพย์สิน"),
+    "manual.acknowledge": _("รับทราบคู่มือการใช้ทรัพย์สิน"),
+    "loan.request": _("ขอยืมพัสดุ"),
+    "loan.endorse": _("หัวหน้ากองเห็นชอบการยืม"),
+    "loan.approve": _("อนุมัติการยืม"),
+    "loan.reject": _("ไม่อนุมัติการยืม"),
+    "loan.cancel": _("ยกเลิกการยืม"),
     "organization.update": _("แก้ไขข้อมูลหน่วยงาน"),
     "staff.move": _("ย้ายกอง"),
     "staff.deactivate": _("ปิดบัญชีบุคลากร"),
@@ -39,10 +47,10 @@ class AppendOnlyError(Exception):
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AppendOnlyError("บันทึกการใช้งานแก้ไขไม่ได้")
+        raise AppendOnlyError(gettext("บันทึกการใช้งานแก้ไขไม่ได้"))
 
     def delete(self):
-        raise AppendOnlyError("บันทึกการใช้งานลบไม่ได้")
+        raise AppendOnlyError(gettext("บันทึกการใช้งานลบไม่ได้"))
 
     _raw_delete = delete
 
@@ -89,11 +97,11 @@ class Entry(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise AppendOnlyError("บันทึกการใช้งานแก้ไขไม่ได้")
+            raise AppendOnlyError(gettext("บันทึกการใช้งานแก้ไขไม่ได้"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise AppendOnlyError("บันทึกการใช้งานลบไม่ได้")
+        raise AppendOnlyError(gettext("บันทึกการใช้งานลบไม่ได้"))
 
 
 class EntryAsset(models.Model):
@@ -131,8 +139,8 @@ class Anchor(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise AppendOnlyError("จุดยึดบันทึกแก้ไขไม่ได้")
+            raise AppendOnlyError(gettext("จุดยึดบันทึกแก้ไขไม่ได้"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise AppendOnlyError("จุดยึดบันทึกลบไม่ได้")
+        raise AppendOnlyError(gettext("จุดยึดบันทึกลบไม่ได้"))

@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from activity import log
 from common.spreadsheets import SpreadsheetError, Table, read_table, restore
@@ -136,8 +137,8 @@ def check_size(size: int) -> None:
     """Refuse a file over the size cap before it is read."""
     max_bytes = import_limits()[1]
     if size > max_bytes:
-        raise ImportRefused(f"ไฟล์มีขนาด {size / 1048576:,.1f} MB เกินขนาดสูงสุดที่นำเข้าได้ "
-                            f"({max_bytes / 1048576:,.0f} MB) กรุณาแบ่งเป็นหลายไฟล์")
+        raise ImportRefused(_("ไฟล์มีขนาด %(size)s MB เกินขนาดสูงสุดที่นำเข้าได้ (%(max)s MB) กรุณาแบ่งเป็นหลายไฟล์") % {
+            "size": f"{size / 1048576:,.1f}", "max": f"{max_bytes / 1048576:,.0f}"})
 
 
 def parse_import(data: bytes, filename: str, *, actor) -> ImportPlan:
@@ -156,7 +157,7 @@ def plan_import(table: Table, *, filename: str = "") -> ImportPlan:
     """Plan the import of a table already read (parse_import without the reading; benchmarks time it apart)."""
     columns = _map_headers(table)
     if not table.rows:
-        raise ImportRefused("ไม่มีแถวข้อมูลในไฟล์ (มีแต่หัวคอลัมน์)")
+        raise ImportRefused(_("ไม่มีแถวข้อมูลในไฟล์ (มีแต่หัวคอลัมน์)"))
     return _Planner(columns, len(table.headers)).plan(table.rows, filename)
 
 
@@ -164,7 +165,8 @@ def plan_import(table: Table, *, filename: str = "") -> ImportPlan:
 def commit_import(plan: ImportPlan, *, actor) -> ImportResult:
     """Write a plan: changes, then new assets, in one transaction; any failure writes nothing."""
     if plan.errors:
-        raise ImportRefused(f"ไม่ได้นำเข้า: มีแถวที่ไม่ถูกต้อง {len(plan.errors):,} แถว กรุณาแก้ไขไฟล์แล้วนำเข้าใหม่")
+        raise ImportRefused(_("ไม่ได้นำเข้า: มีแถวที่ไม่ถูกต้อง %(count)s แถว กรุณาแก้ไขไฟล์แล้วนำเข้าใหม่") % {
+            "count": f"{len(plan.errors):,}"})
     try:
         changed = services.assets_update_bulk(
             actor=actor, changes={change.asset.pk: change.values for change in plan.to_change}
@@ -173,7 +175,7 @@ def commit_import(plan: ImportPlan, *, actor) -> ImportResult:
             actor=actor, rows=[new.values for new in plan.to_create]
         ) if plan.to_create else []
     except ValidationError as error:
-        raise ImportRefused("ไม่ได้นำเข้า: ข้อมูลในทะเบียนเปลี่ยนไประหว่างตรวจสอบ กรุณาตรวจสอบไฟล์อีกครั้ง",
+        raise ImportRefused(_("ไม่ได้นำเข้า: ข้อมูลในทะเบียนเปลี่ยนไประหว่างตรวจสอบ กรุณาตรวจสอบไฟล์อีกครั้ง"),
                             *error.messages) from None
     if created or changed:
         # One entry for the import itself (the file and its counts) besides one per asset created or changed.
@@ -193,8 +195,8 @@ def _norm(text) -> str:
 
 
 def _label(name: str) -> str:
-    with translation.override("th"):
-        return str(Asset._meta.get_field(name).verbose_name)
+    """A field's label in the active language (Thai unless the person chose English)."""
+    return str(Asset._meta.get_field(name).verbose_name)
 
 
 def header_aliases() -> dict[str, str]:
@@ -226,23 +228,23 @@ def _map_headers(table: Table) -> list[tuple[int, str]]:
     for index, header in enumerate(table.headers):
         if not header:
             if any(index < len(cells) and cells[index] is not None for _, cells in table.rows):
-                problems.append(f"คอลัมน์ {_column_letter(index)} มีข้อมูลแต่ไม่มีหัวคอลัมน์")
+                problems.append(_("คอลัมน์ %(column)s มีข้อมูลแต่ไม่มีหัวคอลัมน์") % {"column": _column_letter(index)})
             continue
         name = aliases.get(_norm(header).rstrip(" *"))
         if name is None:
-            unknown.append(f"“{header}” (คอลัมน์ {_column_letter(index)})")
+            unknown.append(_("“%(header)s” (คอลัมน์ %(column)s)") % {"header": header, "column": _column_letter(index)})
         elif name in seen:
-            problems.append(f"หัวคอลัมน์ “{_label(name)}” ซ้ำกัน (คอลัมน์ {_column_letter(seen[name])} "
-                            f"และ {_column_letter(index)})")
+            problems.append(_("หัวคอลัมน์ “%(header)s” ซ้ำกัน (คอลัมน์ %(first)s และ %(second)s)") % {
+                "header": _label(name), "first": _column_letter(seen[name]), "second": _column_letter(index)})
         else:
             seen[name] = index
             columns.append((index, name))
     if unknown:
-        problems.insert(0, "ไม่รู้จักหัวคอลัมน์ " + ", ".join(unknown)
-                        + " ใช้หัวคอลัมน์แบบที่ระบบส่งออก (เช่น “หมายเลขครุภัณฑ์”) หรือชื่อฟิลด์ (เช่น number)")
+        problems.insert(0, _("ไม่รู้จักหัวคอลัมน์ %(headers)s ใช้หัวคอลัมน์แบบที่ระบบส่งออก (เช่น “หมายเลขครุภัณฑ์”) "
+                              "หรือชื่อฟิลด์ (เช่น number)") % {"headers": ", ".join(unknown)})
     missing = [_label(name) for name in REQUIRED_FIELDS if name not in seen]
     if missing:
-        problems.insert(0, "ไม่มีคอลัมน์ที่จำเป็น: " + ", ".join(missing))
+        problems.insert(0, _("ไม่มีคอลัมน์ที่จำเป็น: %(columns)s") % {"columns": ", ".join(missing)})
     if problems:
         raise ImportRefused(*problems)
     return columns
@@ -280,7 +282,7 @@ def _lines(text: str) -> str:
 def _bounded(value: Decimal, raw) -> Decimal:
     """Refuse numbers too long for any column (and for Decimal's 28-digit arithmetic)."""
     if abs(value) >= _TOO_BIG:
-        raise _Bad(f"“{_text(raw)}” มีจำนวนหลักมากเกินไป")
+        raise _Bad(_("“%(value)s” มีจำนวนหลักมากเกินไป") % {"value": _text(raw)})
     return value
 
 
@@ -288,16 +290,16 @@ def _decimal(raw) -> Decimal | None:
     if raw is None:
         return None
     if isinstance(raw, bool):
-        raise _Bad(f"“{_text(raw)}” ไม่ใช่ตัวเลข")
+        raise _Bad(_("“%(value)s” ไม่ใช่ตัวเลข") % {"value": _text(raw)})
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, float):
         if not math.isfinite(raw):
-            raise _Bad("ไม่ใช่ตัวเลข")
+            raise _Bad(_("ไม่ใช่ตัวเลข"))
         value = _bounded(Decimal(repr(raw)), raw)
         rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
         if abs(value - rounded) > _FLOAT_SLACK:  # a cell's binary fraction, not a third decimal place
-            raise _Bad(f"{raw} มีทศนิยมเกิน 2 ตำแหน่ง")
+            raise _Bad(_("%(value)s มีทศนิยมเกิน 2 ตำแหน่ง") % {"value": raw})
         return rounded
     text = to_arabic_digits(_text(raw)).replace(",", "").replace(" ", "")
     if not text:
@@ -305,11 +307,11 @@ def _decimal(raw) -> Decimal | None:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise _Bad(f"“{_text(raw)}” ไม่ใช่ตัวเลข") from None
+        raise _Bad(_("“%(value)s” ไม่ใช่ตัวเลข") % {"value": _text(raw)}) from None
     if not value.is_finite():
-        raise _Bad(f"“{_text(raw)}” ไม่ใช่ตัวเลข")
+        raise _Bad(_("“%(value)s” ไม่ใช่ตัวเลข") % {"value": _text(raw)})
     if value != _bounded(value, raw).quantize(CENT, rounding=ROUND_HALF_UP):
-        raise _Bad(f"“{_text(raw)}” มีทศนิยมเกิน 2 ตำแหน่ง")
+        raise _Bad(_("“%(value)s” มีทศนิยมเกิน 2 ตำแหน่ง") % {"value": _text(raw)})
     return value
 
 
@@ -318,7 +320,7 @@ def _integer(raw) -> int | None:
     if value is None:
         return None
     if value != value.to_integral_value():
-        raise _Bad(f"“{_text(raw)}” ต้องเป็นจำนวนเต็ม")
+        raise _Bad(_("“%(value)s” ต้องเป็นจำนวนเต็ม") % {"value": _text(raw)})
     return int(value)
 
 
@@ -336,7 +338,8 @@ class _Dates:
         if isinstance(raw, dt.date):
             return raw
         if isinstance(raw, (int, float)):
-            raise _Bad(f"“{_text(raw)}” ไม่ใช่วันที่ กรุณากรอกเป็น วว/ดด/ปปปป (เช่น 01/10/2567) หรือ ปปปป-ดด-วว")
+            raise _Bad(_("“%(value)s” ไม่ใช่วันที่ กรุณากรอกเป็น วว/ดด/ปปปป (เช่น 01/10/2567) หรือ ปปปป-ดด-วว") % {
+                "value": _text(raw)})
         text = _text(raw)
         if not text:
             return None
@@ -366,7 +369,7 @@ def _boolean(raw) -> bool:
         return True
     if text in _FALSE or not text:
         return False
-    raise _Bad(f"“{_text(raw)}” ไม่ใช่ ใช่/ไม่ (ใช้ ใช่, ไม่, yes, no, true, false, 1 หรือ 0)")
+    raise _Bad(_("“%(value)s” ไม่ใช่ ใช่/ไม่ (ใช้ ใช่, ไม่, yes, no, true, false, 1 หรือ 0)") % {"value": _text(raw)})
 
 
 def _status_aliases() -> dict[str, str]:
@@ -403,7 +406,7 @@ class _Lookup:
             return None
         found = self.by_key.get(_norm(text))
         if found is None:
-            raise _Bad(f"ไม่พบ{self.what}ที่มีรหัสหรือชื่อ “{text}”")
+            raise _Bad(_("ไม่พบ%(what)sที่มีรหัสหรือชื่อ “%(text)s”") % {"what": self.what, "text": text})
         self.seen[raw] = found
         return found
 
@@ -416,10 +419,10 @@ class _Planner:
         self.columns = columns
         self.width = width
         self.index = {name: index for index, name in columns}
-        self.categories = _Lookup(Category.objects.all(), what="ประเภท")
-        self.divisions = _Lookup(Division.objects.all(), what="กอง")
-        self.methods = _Lookup(AcquisitionMethod.objects.all(), what="วิธีการได้มา")
-        self.budgets = _Lookup(BudgetType.objects.all(), what="ประเภทเงิน")
+        self.categories = _Lookup(Category.objects.all(), what=_("ประเภท"))
+        self.divisions = _Lookup(Division.objects.all(), what=_("กอง"))
+        self.methods = _Lookup(AcquisitionMethod.objects.all(), what=_("วิธีการได้มา"))
+        self.budgets = _Lookup(BudgetType.objects.all(), what=_("ประเภทเงิน"))
         self.locations: dict[tuple[int, str], Location] = {}  # (division id, code or name) → location
         locations = list(Location.objects.all())
         for location in locations:
@@ -461,7 +464,7 @@ class _Planner:
             return None
         user = self.users.get(text.casefold())
         if user is None:
-            raise _Bad(f"ไม่พบผู้ใช้ชื่อบัญชี “{text}”")
+            raise _Bad(_("ไม่พบผู้ใช้ชื่อบัญชี “%(username)s”") % {"username": text})
         return user
 
     def _status(self, raw):
@@ -473,7 +476,7 @@ class _Planner:
             return None
         status = self.statuses.get(_norm(text))
         if status is None:
-            raise _Bad(f"ไม่รู้จักสถานะ “{text}”")
+            raise _Bad(_("ไม่รู้จักสถานะ “%(status)s”") % {"status": text})
         self.statuses[raw] = status
         return status
 
@@ -485,14 +488,14 @@ class _Planner:
         for line, cells in rows:
             problems: list[str] = []
             if len(cells) > self.width and any(cell is not None for cell in cells[self.width:]):
-                problems.append("มีข้อมูลเกินคอลัมน์สุดท้ายที่มีหัวคอลัมน์")
+                problems.append(_("มีข้อมูลเกินคอลัมน์สุดท้ายที่มีหัวคอลัมน์"))
             number = _text(cells[number_at]) if number_at is not None and number_at < len(cells) else ""
             key = number_key(number)
             if key:
                 if len(number) > _NUMBER_MAX:
-                    problems.append(f"หมายเลขครุภัณฑ์ยาวได้ไม่เกิน {_NUMBER_MAX} ตัวอักษร")
+                    problems.append(_("หมายเลขครุภัณฑ์ยาวได้ไม่เกิน %(max)s ตัวอักษร") % {"max": _NUMBER_MAX})
                 if key in seen_numbers:
-                    problems.append(f"หมายเลขครุภัณฑ์ {number} ซ้ำกับแถวที่ {seen_numbers[key]}")
+                    problems.append(_("หมายเลขครุภัณฑ์ %(number)s ซ้ำกับแถวที่ %(row)s") % {"number": number, "row": seen_numbers[key]})
                 else:
                     seen_numbers[key] = line
             values = {}
@@ -530,7 +533,8 @@ class _Planner:
             return  # the division's own problem is reported
         location = self.locations.get((division.pk, _norm(text)))
         if location is None:
-            problems.append(f"{_label('location')}: ไม่พบสถานที่ “{text}” ใน{division}")
+            problems.append(_("%(field)s: ไม่พบสถานที่ “%(location)s” ใน%(division)s") % {
+                "field": _label("location"), "location": text, "division": division})
         else:
             values["location"] = location
 
@@ -543,18 +547,18 @@ class _Planner:
                 continue
             if existing is not None and getattr(existing, f"{name}_id") == obj.pk:
                 continue
-            problems.append(f"{_label(name)}: “{obj}” ถูกปิดการใช้งานแล้ว")
+            problems.append(_("%(field)s: “%(value)s” ถูกปิดการใช้งานแล้ว") % {"field": _label(name), "value": obj})
         return problems
 
     def _plan_new(self, plan: ImportPlan, line: int, number: str, values: dict) -> None:
         problems = self._inactive(values, None)
         for name in ("category", "division", "acquired_on", "unit_price"):
             if values.get(name) is None:
-                problems.append(f"{_label(name)}: กรุณาระบุ{_label(name)}")
+                problems.append(_("%(field)s: กรุณาระบุ%(field)s") % {"field": _label(name)})
         status = values.pop("status", None) or Status.IN_USE
         if status not in services.MANUAL_STATUSES:
-            problems.append(f"{_label('status')}: ครุภัณฑ์ใหม่จะมีสถานะ “{Status(status).label}” ไม่ได้ "
-                            "(สถานะนี้มาจากขั้นตอนงานยืม/คืน/จำหน่าย)")
+            problems.append(_("%(field)s: ครุภัณฑ์ใหม่จะมีสถานะ “%(status)s” ไม่ได้ (สถานะนี้มาจากขั้นตอนงานยืม/คืน/จำหน่าย)") % {
+                "field": _label("status"), "status": Status(status).label})
         if problems:
             plan.errors.append(RowError(line, problems))
             return
@@ -599,8 +603,9 @@ class _Planner:
         status = changed.get("status")
         if status is not None and (asset.status not in services.MANUAL_STATUSES
                                    or status not in services.MANUAL_STATUSES):
-            problems.append(f"{_label('status')}: เปลี่ยนจาก “{asset.get_status_display()}” เป็น "
-                            f"“{Status(status).label}” ไม่ได้ สถานะนี้เปลี่ยนได้จากขั้นตอนงาน (ยืม/คืน/จำหน่าย) เท่านั้น")
+            problems.append(_("%(field)s: เปลี่ยนจาก “%(old)s” เป็น “%(new)s” ไม่ได้ "
+                              "สถานะนี้เปลี่ยนได้จากขั้นตอนงาน (ยืม/คืน/จำหน่าย) เท่านั้น") % {
+                "field": _label("status"), "old": asset.get_status_display(), "new": Status(status).label})
         candidate = copy.copy(asset)
         for name, value in changed.items():
             setattr(candidate, name, value)

@@ -5,6 +5,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from organization.models import Organization
 from thai.dates import fiscal_year
@@ -28,11 +29,12 @@ def current_pattern() -> str:
 
 def format_number(pattern: str, *, category: Category, fiscal_year_be: int, run: int) -> str:
     if "{run" not in pattern:
-        raise ValidationError(f"รูปแบบหมายเลขครุภัณฑ์ “{pattern}” ต้องมีลำดับที่ {{run}}")
+        raise ValidationError(_("รูปแบบหมายเลขครุภัณฑ์ “%(pattern)s” ต้องมีลำดับที่ {run}") % {"pattern": pattern})
     try:
         return pattern.format(category=category.code, year=f"{fiscal_year_be % 100:02d}", year4=fiscal_year_be, run=run)
     except (KeyError, IndexError, ValueError) as error:
-        raise ValidationError(f"รูปแบบหมายเลขครุภัณฑ์ “{pattern}” ไม่ถูกต้อง ({error})") from None
+        raise ValidationError(_("รูปแบบหมายเลขครุภัณฑ์ “%(pattern)s” ไม่ถูกต้อง (%(error)s)") % {
+            "pattern": pattern, "error": error}) from None
 
 
 def numbers_in_use(keys: list[str]) -> set[str]:

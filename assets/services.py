@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activity import log
 from common.bulk import insert_rows
@@ -118,15 +119,16 @@ def _validate(asset: Asset, *, relations_checked: bool = False) -> None:
     """
     errors = {}
     if asset.location_id and asset.division_id and asset.location.division_id != asset.division_id:
-        errors["location"] = f"สถานที่ “{asset.location}” ไม่ได้อยู่ใน{asset.division}"
+        errors["location"] = _("สถานที่ “%(location)s” ไม่ได้อยู่ใน%(division)s") % {
+            "location": asset.location, "division": asset.division}
     if asset.unit_price is not None and Decimal(asset.unit_price) < 0:
-        errors["unit_price"] = "ราคาต่อหน่วยต้องไม่ติดลบ"
+        errors["unit_price"] = _("ราคาต่อหน่วยต้องไม่ติดลบ")
     if asset.useful_life_years is not None and asset.useful_life_years <= 0:
-        errors["useful_life_years"] = "อายุการใช้งานต้องมากกว่า 0 ปี"
+        errors["useful_life_years"] = _("อายุการใช้งานต้องมากกว่า 0 ปี")
     if asset.acquired_on and asset.acquired_on > dt.date.today() + dt.timedelta(days=366):
-        errors["acquired_on"] = "วันที่ได้มาอยู่ไกลเกินไปในอนาคต"
+        errors["acquired_on"] = _("วันที่ได้มาอยู่ไกลเกินไปในอนาคต")
     elif asset.acquired_on and asset.acquired_on.year < MIN_YEAR:
-        errors["acquired_on"] = f"วันที่ได้มาต้องไม่ก่อน พ.ศ. {MIN_YEAR + 543}"
+        errors["acquired_on"] = _("วันที่ได้มาต้องไม่ก่อน พ.ศ. %(year)s") % {"year": MIN_YEAR + 543}
     if errors:
         raise ValidationError(errors)
     if asset.unit_price is not None:
@@ -140,7 +142,7 @@ def _validate(asset: Asset, *, relations_checked: bool = False) -> None:
 
 def _text_limits() -> list[tuple[str, str, int, bool]]:
     skip = {"number", "number_key", "search_text", "photo"}
-    return [(f.attname, str(f.verbose_name), f.max_length, f.blank) for f in Asset._meta.concrete_fields
+    return [(f.attname, f.verbose_name, f.max_length, f.blank) for f in Asset._meta.concrete_fields
             if isinstance(f, (models.CharField, models.TextField)) and f.attname not in skip and not f.choices]
 
 
@@ -158,24 +160,24 @@ def _check_values(asset: Asset) -> None:
     for attname, label, max_length, blank in _TEXT_LIMITS:
         value = getattr(asset, attname)
         if not value and not blank:
-            errors[attname] = f"กรุณากรอก{label}"
+            errors[attname] = _("กรุณากรอก%(field)s") % {"field": label}
         elif value and max_length and len(value) > max_length:
-            errors[attname] = f"{label} ยาวได้ไม่เกิน {max_length} ตัวอักษร"
+            errors[attname] = _("%(field)s ยาวได้ไม่เกิน %(max)s ตัวอักษร") % {"field": label, "max": max_length}
         elif value and "\x00" in value:
-            errors[attname] = f"{label} มีอักขระที่ใช้ไม่ได้"
+            errors[attname] = _("%(field)s มีอักขระที่ใช้ไม่ได้") % {"field": label}
     for name in ("category", "division"):
         if getattr(asset, f"{name}_id") is None:
-            errors[name] = f"กรุณาระบุ{Asset._meta.get_field(name).verbose_name}"
+            errors[name] = _("กรุณาระบุ%(field)s") % {"field": Asset._meta.get_field(name).verbose_name}
     if asset.acquired_on is None:
-        errors["acquired_on"] = "กรุณาระบุวันที่ได้มา"
+        errors["acquired_on"] = _("กรุณาระบุวันที่ได้มา")
     if asset.unit_price is None:
-        errors["unit_price"] = "กรุณาระบุราคาต่อหน่วย"
+        errors["unit_price"] = _("กรุณาระบุราคาต่อหน่วย")
     elif asset.unit_price >= _MAX_PRICE:
-        errors["unit_price"] = "ราคาต่อหน่วยมีจำนวนหลักมากเกินไป"
+        errors["unit_price"] = _("ราคาต่อหน่วยมีจำนวนหลักมากเกินไป")
     if asset.useful_life_years is None or asset.useful_life_years > 100:
-        errors["useful_life_years"] = "อายุการใช้งานต้องอยู่ระหว่าง 1 ถึง 100 ปี"
+        errors["useful_life_years"] = _("อายุการใช้งานต้องอยู่ระหว่าง 1 ถึง 100 ปี")
     if asset.status not in _STATUSES:
-        errors["status"] = f"ไม่รู้จักสถานะ “{asset.status}”"
+        errors["status"] = _("ไม่รู้จักสถานะ “%(status)s”") % {"status": asset.status}
     if errors:
         raise ValidationError(errors)
 
@@ -188,9 +190,10 @@ def _ensure_number_free(key: str, *, exclude_pk=None) -> None:
         clash = clash.exclude(pk=exclude_pk)
         old = old.exclude(asset_id=exclude_pk)
     if clash.exists():
-        raise ValidationError({"number": f"หมายเลขครุภัณฑ์ {key} มีอยู่ในทะเบียนแล้ว"})
+        raise ValidationError({"number": _("หมายเลขครุภัณฑ์ %(number)s มีอยู่ในทะเบียนแล้ว") % {"number": key}})
     if old.exists():
-        raise ValidationError({"number": f"หมายเลขครุภัณฑ์ {key} เคยเป็นหมายเลขของครุภัณฑ์อื่น (ป้ายเดิมยังชี้ไปที่รายการนั้น)"})
+        raise ValidationError({"number": _("หมายเลขครุภัณฑ์ %(number)s เคยเป็นหมายเลขของครุภัณฑ์อื่น "
+                                          "(ป้ายเดิมยังชี้ไปที่รายการนั้น)") % {"number": key}})
 
 
 def _save(asset: Asset) -> None:
@@ -199,8 +202,8 @@ def _save(asset: Asset) -> None:
             asset.save()
     except IntegrityError:
         if Asset.objects.filter(number_key=asset.number_key).exclude(pk=asset.pk).exists():
-            raise ValidationError({"number": f"หมายเลขครุภัณฑ์ {asset.number} มีอยู่ในทะเบียนแล้ว"}) from None
-        raise ValidationError("บันทึกไม่ได้: ข้อมูลไม่ถูกต้องตามเงื่อนไขของทะเบียน") from None
+            raise ValidationError({"number": _("หมายเลขครุภัณฑ์ %(number)s มีอยู่ในทะเบียนแล้ว") % {"number": asset.number}}) from None
+        raise ValidationError(_("บันทึกไม่ได้: ข้อมูลไม่ถูกต้องตามเงื่อนไขของทะเบียน")) from None
 
 
 @transaction.atomic
@@ -241,7 +244,7 @@ def asset_update(*, actor, asset: Asset, number: str | None = None, status: str 
         setattr(asset, name, value)
     if status is not None and status != asset.status:
         if asset.status not in MANUAL_STATUSES or status not in MANUAL_STATUSES:
-            raise ValidationError({"status": "สถานะนี้เปลี่ยนได้จากขั้นตอนงาน (ยืม/คืน/จำหน่าย) เท่านั้น"})
+            raise ValidationError({"status": _("สถานะนี้เปลี่ยนได้จากขั้นตอนงาน (ยืม/คืน/จำหน่าย) เท่านั้น")})
         asset.status = status
     _validate(asset)
     if number is not None and number.strip() and number_key(number) != asset.number_key:
@@ -287,12 +290,12 @@ def assets_register_bulk(*, actor, rows: list[dict], batch_size: int = 2000) -> 
         try:
             _validate(asset, relations_checked=True)
         except ValidationError as error:
-            errors.append(f"แถว {index}: {describe_error(error)}")
+            errors.append(_("แถว %(row)s: %(error)s") % {"row": index, "error": describe_error(error)})
             continue
         if number:
             asset.number, asset.number_key = number, number_key(number)
             if asset.number_key in seen_keys:
-                errors.append(f"แถว {index}: หมายเลขครุภัณฑ์ {number} ซ้ำในชุดข้อมูล")
+                errors.append(_("แถว %(row)s: หมายเลขครุภัณฑ์ %(number)s ซ้ำในชุดข้อมูล") % {"row": index, "number": number})
             seen_keys.add(asset.number_key)
         else:
             wanting_number[(asset.category, fiscal_year(asset.acquired_on))].append(asset)
@@ -302,7 +305,7 @@ def assets_register_bulk(*, actor, rows: list[dict], batch_size: int = 2000) -> 
         keys = sorted(seen_keys)
         for start in range(0, len(keys), 500):
             taken |= numbers_in_use(keys[start:start + 500])
-        errors.extend(f"หมายเลขครุภัณฑ์ {key} มีอยู่ในทะเบียนแล้ว" for key in sorted(taken))
+        errors.extend(_("หมายเลขครุภัณฑ์ %(number)s มีอยู่ในทะเบียนแล้ว") % {"number": key} for key in sorted(taken))
     if errors:
         raise ValidationError(errors)
     allocated = allocate_numbers_many({group: len(members) for group, members in wanting_number.items()})
@@ -318,7 +321,7 @@ def assets_register_bulk(*, actor, rows: list[dict], batch_size: int = 2000) -> 
             insert_rows(Asset, _INSERT_FIELDS, [_insert_values(a) for a in assets],
                         batch_size=batch_size)
     except IntegrityError:
-        raise ValidationError("บันทึกไม่ได้: มีหมายเลขครุภัณฑ์ซ้ำกับที่เพิ่งลงทะเบียน กรุณาลองใหม่") from None
+        raise ValidationError(_("บันทึกไม่ได้: มีหมายเลขครุภัณฑ์ซ้ำกับที่เพิ่งลงทะเบียน กรุณาลองใหม่")) from None
     keys = [asset.number_key for asset in assets]
     ids = {}
     for start in range(0, len(keys), 900):
@@ -367,7 +370,7 @@ def assets_update_bulk(*, actor, changes: dict[int, dict], batch_size: int = 200
     assets: list[Asset] = []
     for start in range(0, len(ids), 500):
         assets.extend(query.filter(pk__in=ids[start:start + 500]).order_by("pk"))
-    errors = [f"ไม่พบครุภัณฑ์รหัส {pk} ในทะเบียน" for pk in sorted(set(ids) - {asset.pk for asset in assets})]
+    errors = [_("ไม่พบครุภัณฑ์รหัส %(id)s ในทะเบียน") % {"id": pk} for pk in sorted(set(ids) - {asset.pk for asset in assets})]
     changed: list[Asset] = []
     entries: list[log.Change] = []
     written: set[str] = set()
@@ -381,7 +384,7 @@ def assets_update_bulk(*, actor, changes: dict[int, dict], batch_size: int = 200
         names = [name for name in fields if _stored(asset, name) != stored[name]]
         if status is not None and status != asset.status:
             if asset.status not in MANUAL_STATUSES or status not in MANUAL_STATUSES:
-                errors.append(f"{asset.number}: สถานะนี้เปลี่ยนได้จากขั้นตอนงาน (ยืม/คืน/จำหน่าย) เท่านั้น")
+                errors.append(_("%(number)s: สถานะนี้เปลี่ยนได้จากขั้นตอนงาน (ยืม/คืน/จำหน่าย) เท่านั้น") % {"number": asset.number})
                 continue
             asset.status = status
             names.append("status")
@@ -425,7 +428,7 @@ def _move_status(*, actor, asset: Asset, action: str, allowed_from: frozenset, t
                  note: str) -> Asset:
     asset = _locked(asset)
     if asset.status not in allowed_from:
-        raise ValidationError(refusal.format(status=asset.get_status_display()))
+        raise ValidationError(refusal % {"status": asset.get_status_display()})
     before = asset.status
     asset.status = to
     asset.save(update_fields=["status", "updated_at"])
@@ -440,10 +443,10 @@ def asset_report_damage(*, actor, asset: Asset, note: str) -> Asset:
     roles.require(actor, "asset.report_damage")
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "กรุณาบอกว่าชำรุดอย่างไร"})
+        raise ValidationError({"note": _("กรุณาบอกว่าชำรุดอย่างไร")})
     return _move_status(actor=actor, asset=asset, action="asset.report_damage", allowed_from=DAMAGE_FROM,
                         to=Status.DAMAGED, note=note[:1000],
-                        refusal="แจ้งชำรุดไม่ได้: ครุภัณฑ์นี้มีสถานะ “{status}” อยู่แล้ว")
+                        refusal=_("แจ้งชำรุดไม่ได้: ครุภัณฑ์นี้มีสถานะ “%(status)s” อยู่แล้ว"))
 
 
 @transaction.atomic
@@ -451,7 +454,7 @@ def asset_send_to_repair(*, actor, asset: Asset, note: str = "") -> Asset:
     roles.require(actor, "asset.repair")
     return _move_status(actor=actor, asset=asset, action="asset.send_to_repair", allowed_from=REPAIR_FROM,
                         to=Status.UNDER_REPAIR, note=(note or "").strip()[:1000],
-                        refusal="ส่งซ่อมไม่ได้: ครุภัณฑ์นี้มีสถานะ “{status}”")
+                        refusal=_("ส่งซ่อมไม่ได้: ครุภัณฑ์นี้มีสถานะ “%(status)s”"))
 
 
 @transaction.atomic
@@ -461,7 +464,7 @@ def asset_return_from_repair(*, actor, asset: Asset, repaired: bool = True, note
     return _move_status(actor=actor, asset=asset, action="asset.return_from_repair",
                         allowed_from=frozenset({Status.UNDER_REPAIR}),
                         to=Status.IN_USE if repaired else Status.DAMAGED, note=(note or "").strip()[:1000],
-                        refusal="รับคืนจากซ่อมไม่ได้: ครุภัณฑ์นี้ไม่ได้อยู่ระหว่างซ่อม (สถานะ “{status}”)")
+                        refusal=_("รับคืนจากซ่อมไม่ได้: ครุภัณฑ์นี้ไม่ได้อยู่ระหว่างซ่อม (สถานะ “%(status)s”)"))
 
 
 @transaction.atomic
@@ -470,17 +473,18 @@ def asset_transfer(*, actor, asset: Asset, division, location=None, custodian=No
     roles.require(actor, "asset.transfer")
     asset = _locked(asset)
     if asset.status in TRANSFER_BLOCKED:
-        raise ValidationError(f"โอนย้ายไม่ได้: ครุภัณฑ์นี้มีสถานะ “{asset.get_status_display()}”")
+        raise ValidationError(_("โอนย้ายไม่ได้: ครุภัณฑ์นี้มีสถานะ “%(status)s”") % {"status": asset.get_status_display()})
     if location is not None and location.division_id != division.pk:
-        raise ValidationError({"location": f"สถานที่ “{location}” ไม่ได้อยู่ใน{division}"})
+        raise ValidationError({"location": _("สถานที่ “%(location)s” ไม่ได้อยู่ใน%(division)s") % {
+            "location": location, "division": division}})
     if custodian is not None and not custodian.is_active:
-        raise ValidationError({"custodian": f"บัญชีของ {custodian} ถูกปิดแล้ว"})
+        raise ValidationError({"custodian": _("บัญชีของ %(user)s ถูกปิดแล้ว") % {"user": custodian}})
     before = {"division": str(asset.division), "location": str(asset.location or ""), "custodian": str(asset.custodian or "")}
     asset.division, asset.location, asset.custodian = division, location, custodian
     after = {"division": str(division), "location": str(location or ""), "custodian": str(custodian or "")}
     changes = log.diff(before, after)
     if not changes:
-        raise ValidationError("ไม่มีอะไรเปลี่ยน: กอง สถานที่ และผู้รับผิดชอบเหมือนเดิม")
+        raise ValidationError(_("ไม่มีอะไรเปลี่ยน: กอง สถานที่ และผู้รับผิดชอบเหมือนเดิม"))
     asset.save(update_fields=["division", "location", "custodian", "updated_at"])
     log.record("asset.transfer", obj=asset, actor=actor, assets=[asset], division_id=division.pk,
                details={"changes": changes, "note": (note or "").strip()[:1000]})

@@ -161,7 +161,7 @@ def asset_export(request, fmt: str):
     filters = {name: request.GET[name] for name in asset_filter.filters if request.GET.get(name)}
     export = exports.assets_export(actor=request.user, queryset=asset_filter.qs, fmt=fmt, filters=filters)
     today = dt.date.today()
-    filename = f"ทะเบียนครุภัณฑ์-{today.year + 543}-{today.month:02d}-{today.day:02d}.{export.extension}"
+    filename = _("ทะเบียนครุภัณฑ์") + f"-{today.year + 543}-{today.month:02d}-{today.day:02d}.{export.extension}"
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

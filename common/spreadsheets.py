@@ -24,6 +24,8 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, Iterable, Iterator, Sequence
 
+from django.utils.translation import gettext as _
+
 FORMULA_STARTS = ("=", "+", "-", "@")
 _NEUTRALISED = re.compile(r"'*[=+\-@]")  # what neutralise prefixes (see its docstring)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not in any text file a spreadsheet writes
@@ -154,13 +156,14 @@ def read_table(data: bytes, filename: str, *, max_rows: int | None = None,
     max_rows: more non-blank data rows than this are refused as soon as they are counted, before
     the caller reads any of them. Raises SpreadsheetError (Thai message) for anything unreadable.
     """
-    name = PurePath(filename or "").name or "ไฟล์"
+    name = PurePath(filename or "").name or _("ไฟล์")
     extension = PurePath(name).suffix.lower()
     if extension not in EXTENSIONS:
-        shown = extension or "ไม่มีนามสกุล"
-        raise SpreadsheetError(f"รองรับเฉพาะไฟล์ .xlsx และ .csv (ไฟล์ “{name}” เป็น {shown})")
+        shown = extension or _("ไม่มีนามสกุล")
+        raise SpreadsheetError(_("รองรับเฉพาะไฟล์ .xlsx และ .csv (ไฟล์ “%(name)s” เป็น %(extension)s)") % {
+            "name": name, "extension": shown})
     if not data:
-        raise SpreadsheetError(f"ไฟล์ “{name}” ว่างเปล่า ไม่มีข้อมูล")
+        raise SpreadsheetError(_("ไฟล์ “%(name)s” ว่างเปล่า ไม่มีข้อมูล") % {"name": name})
     if extension == ".xlsx":
         lines = _xlsx_lines(data, name, max_unpacked_bytes)
     else:
@@ -181,12 +184,12 @@ def _table(lines: Iterator[tuple[int, list[Cell]]], name: str, max_rows: int | N
             continue
         if max_rows is not None and len(rows) >= max_rows:
             raise SpreadsheetError(
-                f"ไฟล์ “{name}” มีข้อมูลเกิน {max_rows:,} แถว ซึ่งเป็นจำนวนสูงสุดที่นำเข้าได้ในครั้งเดียว "
-                "กรุณาแบ่งเป็นหลายไฟล์"
+                _("ไฟล์ “%(name)s” มีข้อมูลเกิน %(max)s แถว ซึ่งเป็นจำนวนสูงสุดที่นำเข้าได้ในครั้งเดียว "
+                  "กรุณาแบ่งเป็นหลายไฟล์") % {"name": name, "max": f"{max_rows:,}"}
             )
         rows.append((number, cells))
     if headers is None:
-        raise SpreadsheetError(f"ไฟล์ “{name}” ไม่มีข้อมูล (ไม่พบแถวหัวคอลัมน์)")
+        raise SpreadsheetError(_("ไฟล์ “%(name)s” ไม่มีข้อมูล (ไม่พบแถวหัวคอลัมน์)") % {"name": name})
     return Table(headers=headers, rows=rows)
 
 
@@ -227,10 +230,11 @@ def _cells(values) -> list[Cell]:
 def _xlsx_lines(data: bytes, name: str, max_unpacked_bytes: int) -> Iterator[tuple[int, list[Cell]]]:
     if data.startswith(OLE_MAGIC):
         raise SpreadsheetError(
-            f"ไฟล์ “{name}” เป็น Excel รุ่นเก่า (.xls) หรือไฟล์ที่ตั้งรหัสผ่านไว้ "
-            "กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx แบบไม่มีรหัสผ่าน"
+            _("ไฟล์ “%(name)s” เป็น Excel รุ่นเก่า (.xls) หรือไฟล์ที่ตั้งรหัสผ่านไว้ "
+              "กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx แบบไม่มีรหัสผ่าน") % {"name": name}
         )
-    not_a_workbook = SpreadsheetError(f"ไฟล์ “{name}” ไม่ใช่ไฟล์ Excel (.xlsx) ที่ถูกต้อง: เนื้อไฟล์ไม่ตรงกับนามสกุล")
+    not_a_workbook = SpreadsheetError(_("ไฟล์ “%(name)s” ไม่ใช่ไฟล์ Excel (.xlsx) ที่ถูกต้อง: เนื้อไฟล์ไม่ตรงกับนามสกุล") % {
+        "name": name})
     if not data.startswith(ZIP_MAGIC):
         raise not_a_workbook
     try:
@@ -242,13 +246,14 @@ def _xlsx_lines(data: bytes, name: str, max_unpacked_bytes: int) -> Iterator[tup
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise not_a_workbook
     if sum(part.file_size for part in parts) > max_unpacked_bytes:
-        raise SpreadsheetError(f"ไฟล์ “{name}” ใหญ่เกินกว่าจะเปิดได้เมื่อคลายออก กรุณาแบ่งเป็นหลายไฟล์")
+        raise SpreadsheetError(_("ไฟล์ “%(name)s” ใหญ่เกินกว่าจะเปิดได้เมื่อคลายออก กรุณาแบ่งเป็นหลายไฟล์") % {"name": name})
     reader = _calamine_lines if _has_calamine() else _openpyxl_lines
     try:
         lines = reader(data)
         first = next(lines, None)  # opening the workbook happens here, for both readers
     except Exception:  # a malformed workbook can fail anywhere inside the reader: it is the file's fault
-        raise SpreadsheetError(f"เปิดไฟล์ “{name}” เป็นสมุดงาน Excel ไม่ได้: ไฟล์เสียหรือไม่ใช่ไฟล์ .xlsx") from None
+        raise SpreadsheetError(_("เปิดไฟล์ “%(name)s” เป็นสมุดงาน Excel ไม่ได้: ไฟล์เสียหรือไม่ใช่ไฟล์ .xlsx") % {
+            "name": name}) from None
     if first is None:
         return iter(())
     return _guarded(itertools.chain([first], lines), name)
@@ -294,15 +299,16 @@ def _guarded(lines: Iterator[tuple[int, list[Cell]]], name: str) -> Iterator[tup
     try:
         yield from lines
     except Exception:  # a malformed workbook can fail anywhere inside the reader: it is the file's fault
-        raise SpreadsheetError(f"อ่านไฟล์ “{name}” ไม่ได้: ข้อมูลในสมุดงาน Excel เสียหาย") from None
+        raise SpreadsheetError(_("อ่านไฟล์ “%(name)s” ไม่ได้: ข้อมูลในสมุดงาน Excel เสียหาย") % {"name": name}) from None
 
 
 def _decode(data: bytes, name: str) -> str:
     if data.startswith(ZIP_MAGIC):
-        raise SpreadsheetError(f"ไฟล์ “{name}” เป็นไฟล์ Excel (.xlsx) แต่ตั้งชื่อเป็น .csv กรุณาเปลี่ยนนามสกุลเป็น .xlsx")
+        raise SpreadsheetError(_("ไฟล์ “%(name)s” เป็นไฟล์ Excel (.xlsx) แต่ตั้งชื่อเป็น .csv กรุณาเปลี่ยนนามสกุลเป็น .xlsx") % {
+            "name": name})
     unreadable = SpreadsheetError(
-        f"อ่านไฟล์ “{name}” เป็นข้อความ CSV ไม่ได้: รองรับไฟล์ที่บันทึกเป็น UTF-8 (มีหรือไม่มี BOM) "
-        "หรือ Windows-874 (TIS-620) แบบที่ Excel ภาษาไทยบันทึก"
+        _("อ่านไฟล์ “%(name)s” เป็นข้อความ CSV ไม่ได้: รองรับไฟล์ที่บันทึกเป็น UTF-8 (มีหรือไม่มี BOM) "
+          "หรือ Windows-874 (TIS-620) แบบที่ Excel ภาษาไทยบันทึก") % {"name": name}
     )
     if data.startswith(codecs.BOM_UTF8):
         candidates = [("utf-8", data[len(codecs.BOM_UTF8):])]
@@ -329,5 +335,6 @@ def _csv_lines(data: bytes, name: str) -> Iterator[tuple[int, list[Cell]]]:
         for number, row in enumerate(reader, start=1):  # numbered as rows, the way Excel shows the file
             lines.append((number, _cells(row)))
     except csv.Error:
-        raise SpreadsheetError(f"อ่านไฟล์ “{name}” ไม่ได้: รูปแบบ CSV ไม่ถูกต้อง (เครื่องหมายคำพูดไม่ครบคู่หรือช่องยาวเกินไป)") from None
+        raise SpreadsheetError(_("อ่านไฟล์ “%(name)s” ไม่ได้: รูปแบบ CSV ไม่ถูกต้อง "
+                                 "(เครื่องหมายคำพูดไม่ครบคู่หรือช่องยาวเกินไป)") % {"name": name}) from None
     return iter(lines)

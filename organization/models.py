@@ -19,6 +19,9 @@ class Organization(models.Model):
     address = models.CharField(_("ที่อยู่"), max_length=300, blank=True)
     phone = models.CharField(_("โทรศัพท์"), max_length=50, blank=True)
     head_title = models.CharField(_("ตำแหน่งหัวหน้าหน่วยงาน"), max_length=100, default="นายกเทศมนตรี")
+    loan_endorsement_required = models.BooleanField(
+        _("ใบยืมต้องให้หัวหน้ากองของผู้ยืมเห็นชอบก่อนอนุมัติ"), default=True,
+    )
     asset_number_pattern = models.CharField(
         _("รูปแบบหมายเลขครุภัณฑ์"), max_length=100, default="{category}-{year}-{run:04d}",
         help_text=_("ใช้ {category} รหัสประเภท, {year} ปีงบประมาณ พ.ศ. 2 หลัก, {year4} 4 หลัก, {run:04d} ลำดับที่"),

@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "asset.repair": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
     "asset.transfer": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
     "labels.print": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
+    "loan.request": ALL_ROLES - {AUDITOR},
+    "manual.publish": frozenset({ADMINISTRATOR, SUPPLY_HEAD}),
     "organization.edit": frozenset({ADMINISTRATOR}),
     "staff.manage": frozenset({ADMINISTRATOR}),
     "reference.edit": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),

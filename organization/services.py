@@ -2,13 +2,15 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from activity import log
 
 from . import roles
 from .models import Division, Organization, User
 
-PROFILE_FIELDS = ("name", "egp_name", "district", "province", "address", "phone", "head_title", "asset_number_pattern")
+PROFILE_FIELDS = ("name", "egp_name", "district", "province", "address", "phone", "head_title", "asset_number_pattern",
+                  "loan_endorsement_required")
 
 
 @transaction.atomic
@@ -22,7 +24,7 @@ def organization_update(*, actor, **fields) -> Organization:
     for name, value in fields.items():
         setattr(profile, name, value)
     if "{run" not in profile.asset_number_pattern:
-        raise ValidationError({"asset_number_pattern": "รูปแบบหมายเลขต้องมีลำดับที่ {run}"})
+        raise ValidationError({"asset_number_pattern": _("รูปแบบหมายเลขต้องมีลำดับที่ {run}")})
     profile.full_clean()
     profile.save()
     changes = log.diff(before, {name: getattr(profile, name) for name in PROFILE_FIELDS})
@@ -51,10 +53,10 @@ def staff_deactivate(*, actor, user: User, reason: str = "") -> User:
     """A member of staff who leaves can no longer sign in; nothing of theirs is deleted."""
     roles.require(actor, "staff.manage")
     if user.pk == actor.pk:
-        raise ValidationError("ปิดบัญชีของตนเองไม่ได้")
+        raise ValidationError(_("ปิดบัญชีของตนเองไม่ได้"))
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
-        raise ValidationError(f"บัญชี {user} ถูกปิดอยู่แล้ว")
+        raise ValidationError(_("บัญชี %(user)s ถูกปิดอยู่แล้ว") % {"user": user})
     user.is_active = False
     user.save(update_fields=["is_active"])
     log.record("staff.deactivate", obj=user, actor=actor, division_id=user.division_id, details={"reason": reason})

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activity import log
@@ -120,7 +121,7 @@ def _export(request, entries, divisions, kind: str, form) -> HttpResponse:
     if kind == "csv":
         response = HttpResponse(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(write_xlsx(headers, rows, "บันทึกการใช้งาน"),
+        response = HttpResponse(write_xlsx(headers, rows, gettext("บันทึกการใช้งาน")),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="activity-log-{stamp}.{kind}"'
     return response

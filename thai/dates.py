@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .digits import to_arabic_digits
 
@@ -94,7 +95,7 @@ def parse_date(text: str) -> dt.date:
     """
     raw = to_arabic_digits((text or "").strip())
     if not raw:
-        raise ThaiDateError("กรุณากรอกวันที่")
+        raise ThaiDateError(_("กรุณากรอกวันที่"))
     if match := _ISO.match(raw):
         year, month, day = int(match[1]), int(match[2]), int(match[3])
         if year >= 2400:
@@ -104,17 +105,18 @@ def parse_date(text: str) -> dt.date:
     elif match := _NAMED.match(raw):
         month = _MONTH_BY_NAME.get(match[2]) or _MONTH_BY_NAME.get(match[2].replace(".", ""))
         if month is None:
-            raise ThaiDateError(f"ไม่รู้จักชื่อเดือน “{match[2]}”")
+            raise ThaiDateError(_("ไม่รู้จักชื่อเดือน “%(month)s”") % {"month": match[2]})
         day, year = int(match[1]), _year_from_input(match[3])
     else:
         raise ThaiDateError(
-            f"อ่านวันที่ “{text}” ไม่ได้ กรุณากรอกเป็น วว/ดด/ปปปป (เช่น 01/10/2567) หรือ ปปปป-ดด-วว"
+            _("อ่านวันที่ “%(text)s” ไม่ได้ กรุณากรอกเป็น วว/ดด/ปปปป (เช่น 01/10/2567) หรือ ปปปป-ดด-วว") % {"text": text}
         )
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ThaiDateError(
-            f"ปีของวันที่ “{text}” ต้องอยู่ระหว่าง พ.ศ. {MIN_YEAR + BE_OFFSET} ถึง {MAX_YEAR + BE_OFFSET}"
+            _("ปีของวันที่ “%(text)s” ต้องอยู่ระหว่าง พ.ศ. %(min)s ถึง %(max)s") % {
+                "text": text, "min": MIN_YEAR + BE_OFFSET, "max": MAX_YEAR + BE_OFFSET}
         )
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ThaiDateError(f"ไม่มีวันที่ “{text}” ในปฏิทิน") from None
+        raise ThaiDateError(_("ไม่มีวันที่ “%(text)s” ในปฏิทิน") % {"text": text}) from None

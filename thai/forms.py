@@ -3,16 +3,20 @@
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .dates import ThaiDateError, format_date, parse_date
 from .digits import to_arabic_digits
+
+
+DATE_PLACEHOLDER = _("วว/ดด/ปปปป (พ.ศ.)")
 
 
 class ThaiDateInput(forms.TextInput):
     """A text box showing the date as dd/mm/yyyy in the Buddhist Era."""
 
     def __init__(self, attrs=None):
-        base = {"placeholder": "วว/ดด/ปปปป (พ.ศ.)", "inputmode": "numeric", "autocomplete": "off"}
+        base = {"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off"}
         super().__init__({**base, **(attrs or {})})
 
     def format_value(self, value):

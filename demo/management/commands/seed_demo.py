@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from activity import log
 from assets.models import AcquisitionMethod, Asset, BudgetType, Category, Status
@@ -26,19 +27,21 @@ CHUNK = 10_000
 
 
 class Command(BaseCommand):
-    help = "สร้างข้อมูลสาธิตของเทศบาลตำบลหงาว (ใช้ได้เมื่อ DEBUG เปิดอยู่เท่านั้น)"
+    @property
+    def help(self):  # argparse needs a str: translated when the command runs, not at import
+        return _("สร้างข้อมูลสาธิตของเทศบาลตำบลหงาว (ใช้ได้เมื่อ DEBUG เปิดอยู่เท่านั้น)")
 
     def add_arguments(self, parser):
-        parser.add_argument("--assets", type=int, default=500, help="จำนวนครุภัณฑ์ที่ต้องการให้มีในทะเบียน (ค่าเริ่มต้น 500)")
-        parser.add_argument("--if-empty", action="store_true", help="สร้างเฉพาะเมื่อฐานข้อมูลยังว่าง (ใช้โดย make run)")
+        parser.add_argument("--assets", type=int, default=500, help=_("จำนวนครุภัณฑ์ที่ต้องการให้มีในทะเบียน (ค่าเริ่มต้น 500)"))
+        parser.add_argument("--if-empty", action="store_true", help=_("สร้างเฉพาะเมื่อฐานข้อมูลยังว่าง (ใช้โดย make run)"))
 
     def handle(self, *args, assets: int, if_empty: bool, **options):
         if not settings.DEBUG:
-            raise CommandError("seed_demo ใช้ได้เมื่อ DEBUG เปิดอยู่เท่านั้น: ข้อมูลสาธิตใช้รหัสผ่านที่เปิดเผย")
+            raise CommandError(_("seed_demo ใช้ได้เมื่อ DEBUG เปิดอยู่เท่านั้น: ข้อมูลสาธิตใช้รหัสผ่านที่เปิดเผย"))
         if assets < 0:
-            raise CommandError("--assets ต้องไม่ติดลบ")
+            raise CommandError(_("--assets ต้องไม่ติดลบ"))
         if if_empty and (User.objects.exists() or Asset.objects.exists()):
-            self.stdout.write("ฐานข้อมูลมีข้อมูลอยู่แล้ว ไม่สร้างข้อมูลสาธิตเพิ่ม")
+            self.stdout.write(_("ฐานข้อมูลมีข้อมูลอยู่แล้ว ไม่สร้างข้อมูลสาธิตเพิ่ม"))
         else:
             started = time.monotonic()
             with transaction.atomic():
@@ -46,10 +49,11 @@ class Command(BaseCommand):
                 users = self._users(divisions)
             created = self._assets(assets, divisions, users)
             self.stdout.write(self.style.SUCCESS(
-                f"ข้อมูลสาธิตพร้อม: ครุภัณฑ์ {Asset.objects.count():,} รายการ (เพิ่ม {created:,}) "
-                f"ใน {time.monotonic() - started:.1f} วินาที"
+                _("ข้อมูลสาธิตพร้อม: ครุภัณฑ์ %(count)s รายการ (เพิ่ม %(created)s) ใน %(seconds)s วินาที") % {
+                    "count": f"{Asset.objects.count():,}", "created": f"{created:,}",
+                    "seconds": f"{time.monotonic() - started:.1f}"}
             ))
-        self.stdout.write("ผู้ใช้สาธิต (demo logins), รหัสผ่าน / password: " + DEMO_PASSWORD)
+        self.stdout.write(_("ผู้ใช้สาธิต (demo logins), รหัสผ่าน / password: %(password)s") % {"password": DEMO_PASSWORD})
         for username, first, last, position, _div, role_names, _staff in data.ROLE_USERS:
             self.stdout.write(f"  {username:<11} {first} {last} ({', '.join(role_names)})")
 
@@ -116,7 +120,7 @@ class Command(BaseCommand):
         made = 0
         while made < missing:
             rows = []
-            for _ in range(min(CHUNK, missing - made)):
+            for _row in range(min(CHUNK, missing - made)):
                 code, (name, brands, (low, high), lendable) = rng.choice(item_choices)
                 division = rng.choice(division_list)
                 acquired = today - dt.timedelta(days=rng.randint(0, 365 * 20))
@@ -148,5 +152,5 @@ class Command(BaseCommand):
                 })
             assets_register_bulk(actor=actor, rows=rows)
             made += len(rows)
-            self.stdout.write(f"  ลงทะเบียนแล้ว {made:,}/{missing:,}")
+            self.stdout.write(_("  ลงทะเบียนแล้ว %(made)s/%(wanted)s") % {"made": f"{made:,}", "wanted": f"{missing:,}"})
         return made
