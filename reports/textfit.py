@@ -18,6 +18,7 @@ from fontTools.ttLib import TTFont
 PT_TO_MM = 25.4 / 72
 SAFETY = 0.95  # shaping can differ a little from the sum of advances
 ELLIPSIS = "…"
+FIT_VERSION = 2  # part of the cache key: raise it when the way lines are fitted changes
 
 
 @lru_cache(maxsize=2)
@@ -51,9 +52,19 @@ def _words(text: str) -> tuple[str, ...]:
     from pythainlp.tokenize import word_tokenize
 
     pieces: list[str] = []
+    opening = ""
     for word in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        if word in _OPENING:  # keep "(" with the word it opens, never at the end of a line
+            opening += word
+            continue
+        word, opening = opening + word, ""
         pieces.extend(_clusters(word)) if len(word) > 12 and " " not in word else pieces.append(word)
+    if opening:
+        pieces.append(opening)
     return tuple(pieces)
+
+
+_OPENING = frozenset("([{“‘«")
 
 
 class _FitCache:
@@ -105,7 +116,7 @@ def fit_lines(text: str, width: float, size_pt: float, max_lines: int, *, bold: 
     """Break text into at most max_lines lines no wider than width (mm), between words where it can;
     a word wider than a line is broken between characters; the last line is cut with an ellipsis.
     Results are cached on disk (call fit_cache.save() after a batch)."""
-    key = f"{size_pt:g}|{width:.3f}|{max_lines}|{int(bold)}|{text}"
+    key = f"{FIT_VERSION}|{size_pt:g}|{width:.3f}|{max_lines}|{int(bold)}|{text}"
     cached = fit_cache.get(key)
     if cached is not None:
         return tuple(cached)

@@ -114,3 +114,9 @@ def test_the_pdf_renderer_fetches_nothing_from_outside(db, tmp_path):
         with pytest.raises(FetchRefused):
             url_fetcher.fetch(url)
     assert url_fetcher.fetch("data:text/plain,ok") is not None
+
+
+def test_an_opening_bracket_stays_with_its_word(db):
+    lines = fit_lines("เครื่องคอมพิวเตอร์สำหรับงานสำนักงาน (จอแสดงภาพขนาดไม่น้อยกว่า 19 นิ้ว)", 30, 7.5, 5)
+    assert not any(line.endswith("(") for line in lines)
+    assert any(line.startswith("(") for line in lines)
