@@ -489,3 +489,13 @@ def asset_transfer(*, actor, asset: Asset, division, location=None, custodian=No
     log.record("asset.transfer", obj=asset, actor=actor, assets=[asset], division_id=division.pk,
                details={"changes": changes, "note": (note or "").strip()[:1000]})
     return asset
+
+
+
+def assets_set_workflow_status(*, asset_ids, status: str) -> None:
+    """Set the status that a workflow decides (on loan, back from loan, lost...). Only workflow services call
+    this, inside their own transaction, after checking permission and state; they log the move themselves
+    with these assets linked, so the asset's history shows it."""
+    if status not in Status.values:
+        raise ValueError(status)
+    Asset.objects.filter(pk__in=list(asset_ids)).update(status=status, updated_at=timezone.now())

@@ -133,3 +133,26 @@ class LoanItem(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["loan", "asset"], name="asset_once_per_loan")]
         indexes = [models.Index(fields=["asset", "returned_at"], name="loanitem_asset_open_idx")]
+
+
+class Compensation(models.Model):
+    """A borrowed asset came back damaged or was lost: the borrower repairs it at their cost, replaces it
+    like for like, or pays its value at the time of the loan (DOMAIN.md section 4). Tracked until settled."""
+
+    class Method(models.TextChoices):
+        REPAIR = "repair", _("ซ่อมแซมให้คงสภาพเดิมโดยเสียค่าใช้จ่ายเอง")
+        REPLACE = "replace", _("ชดใช้เป็นพัสดุประเภท ชนิด ขนาด ลักษณะและคุณภาพอย่างเดียวกัน")
+        PAY = "pay", _("ชดใช้เป็นเงินตามราคาที่เป็นอยู่ในขณะยืม")
+
+    item = models.OneToOneField(LoanItem, on_delete=models.PROTECT, related_name="compensation")
+    guide_value = models.DecimalField(_("มูลค่าสุทธิ ณ วันยืม (แนวทาง)"), max_digits=14, decimal_places=2)
+    method = models.CharField(_("วิธีชดใช้"), max_length=10, choices=Method.choices, blank=True)
+    amount = models.DecimalField(_("จำนวนเงิน"), max_digits=14, decimal_places=2, null=True, blank=True)
+    settled_at = models.DateTimeField(_("ชดใช้ครบเมื่อ"), null=True, blank=True)
+    note = models.TextField(_("หมายเหตุ"), blank=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("การชดใช้ความเสียหาย")
+        verbose_name_plural = _("การชดใช้ความเสียหาย")

@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activity import log
+from assets.depreciation import standing
 from assets.models import Asset, Status as AssetStatus
+from assets.services import assets_set_workflow_status
 from organization import roles
 from organization.models import Organization
 
-from .models import Acknowledgement, Delegation, Loan, LoanItem, ManualVersion
+from .models import Acknowledgement, Compensation, Delegation, Loan, LoanItem, ManualVersion
 
 TRANSITIONS: dict[str, set[str]] = {
     Loan.Status.REQUESTED: {Loan.Status.ENDORSED, Loan.Status.APPROVED, Loan.Status.REJECTED, Loan.Status.CANCELLED},
@@ -241,3 +243,98 @@ def loan_cancel(*, actor, loan: Loan) -> Loan:
     loan.save(update_fields=["status"])
     _log("loan.cancel", loan, actor)
     return loan
+
+
+@transaction.atomic
+def loan_hand_out(*, actor, loan: Loan, conditions: dict[int, str] | None = None) -> Loan:
+    """A property officer hands the property over, noting its condition; the assets are then on loan."""
+    roles.require(actor, "loan.hand_out")
+    loan = _locked_loan(loan)
+    _check_move(loan, Loan.Status.OUT)
+    items = list(loan.items.select_related("asset"))
+    assets = list(Asset.objects.select_for_update().filter(pk__in=[i.asset_id for i in items]).order_by("pk"))
+    for asset in assets:
+        if asset.status != AssetStatus.IN_USE:
+            raise ValidationError(_("ส่งมอบไม่ได้: ครุภัณฑ์ %(number)s มีสถานะ “%(status)s”")
+                                  % {"number": asset.number, "status": asset.get_status_display()})
+    now = timezone.now()
+    conditions = conditions or {}
+    for item in items:
+        item.handed_out_at = now
+        item.condition_out = (conditions.get(item.asset_id) or _("ใช้งานได้ปกติ")).strip()[:200]
+    LoanItem.objects.bulk_update(items, ["handed_out_at", "condition_out"])
+    assets_set_workflow_status(asset_ids=[a.pk for a in assets], status=AssetStatus.ON_LOAN)
+    loan.status = Loan.Status.OUT
+    loan.save(update_fields=["status"])
+    _log("loan.hand_out", loan, actor, conditions={str(i.asset_id): i.condition_out for i in items})
+    return loan
+
+
+_AFTER_RETURN = {
+    LoanItem.Condition.GOOD: AssetStatus.IN_USE,
+    LoanItem.Condition.DAMAGED: AssetStatus.DAMAGED,
+    LoanItem.Condition.LOST: AssetStatus.LOST,
+}
+
+
+@transaction.atomic
+def loan_receive(*, actor, loan: Loan, returns: dict[int, tuple[str, str]]) -> Loan:
+    """Receive some or all items back: {asset id: (good|damaged|lost, note)}. Damaged or lost opens a
+    compensation case with the net book value at the time of the loan as a guide."""
+    roles.require(actor, "loan.hand_out")
+    loan = _locked_loan(loan)
+    if loan.status != Loan.Status.OUT:
+        raise ValidationError(_("รับคืนได้เฉพาะใบยืมที่ส่งมอบแล้ว (สถานะตอนนี้ “%(status)s”)")
+                              % {"status": loan.get_status_display()})
+    open_items = {item.asset_id: item for item in loan.items.select_related("asset").filter(returned_at__isnull=True)}
+    if not returns:
+        raise ValidationError(_("กรุณาเลือกรายการที่รับคืน"))
+    unknown = set(returns) - set(open_items)
+    if unknown:
+        raise ValidationError(_("รายการที่รับคืนไม่อยู่ในใบยืมนี้ หรือรับคืนไปแล้ว"))
+    now = timezone.now()
+    received = []
+    for asset_id, (condition, note) in returns.items():
+        if condition not in _AFTER_RETURN:
+            raise ValidationError(_("กรุณาระบุสภาพเมื่อรับคืน"))
+        if condition != LoanItem.Condition.GOOD and not (note or "").strip():
+            raise ValidationError(_("กรุณาบันทึกว่าชำรุดหรือสูญหายอย่างไร"))
+        item = open_items[asset_id]
+        item.returned_at, item.condition_back, item.note_back = now, condition, (note or "").strip()
+        received.append(item)
+    LoanItem.objects.bulk_update(received, ["returned_at", "condition_back", "note_back"])
+    for condition, status in _AFTER_RETURN.items():
+        assets_set_workflow_status(asset_ids=[i.asset_id for i in received if i.condition_back == condition],
+                                   status=status)
+    for item in received:
+        if item.condition_back != LoanItem.Condition.GOOD:
+            asset = item.asset
+            value = standing(asset.unit_price, asset.useful_life_years, asset.acquired_on, loan.starts_on).net
+            Compensation.objects.create(item=item, guide_value=value)
+    if not loan.items.filter(returned_at__isnull=True).exists():
+        loan.status = Loan.Status.RETURNED
+        loan.save(update_fields=["status"])
+    log.record("loan.receive", obj=loan, actor=actor, assets=[i.asset_id for i in received],
+               division_id=loan.division_id,
+               details={"status": loan.status, "returns": {str(i.asset_id): [i.condition_back, i.note_back]
+                                                           for i in received}})
+    return loan
+
+
+@transaction.atomic
+def compensation_settle(*, actor, compensation: Compensation, method: str, amount=None, note: str = "") -> Compensation:
+    roles.require(actor, "loan.hand_out")
+    compensation = Compensation.objects.select_for_update().get(pk=compensation.pk)
+    if compensation.settled_at:
+        raise ValidationError(_("รายการนี้ชดใช้ครบแล้ว"))
+    if method not in Compensation.Method.values:
+        raise ValidationError({"method": _("กรุณาเลือกวิธีชดใช้")})
+    if method == Compensation.Method.PAY and (amount is None or amount < 0):
+        raise ValidationError({"amount": _("กรุณาระบุจำนวนเงินที่ชดใช้")})
+    compensation.method, compensation.amount, compensation.note = method, amount, (note or "").strip()
+    compensation.settled_at = timezone.now()
+    compensation.save()
+    loan = compensation.item.loan
+    log.record("loan.compensation_settle", obj=loan, actor=actor, assets=[compensation.item.asset_id],
+               division_id=loan.division_id, details={"method": method, "amount": amount, "note": compensation.note})
+    return compensation

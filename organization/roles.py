@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "asset.transfer": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
     "labels.print": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
     "loan.request": ALL_ROLES - {AUDITOR},
+    "loan.hand_out": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
     "manual.publish": frozenset({ADMINISTRATOR, SUPPLY_HEAD}),
     "organization.edit": frozenset({ADMINISTRATOR}),
     "staff.manage": frozenset({ADMINISTRATOR}),

@@ -196,3 +196,56 @@ def test_reject_needs_a_reason_and_cancel_until_hand_out(people, projector):
 def test_the_auditor_cannot_borrow(people, projector):
     with pytest.raises(PermissionDenied):
         request(people, projector, who="auditor")
+
+
+def test_hand_out_only_after_approval_and_by_an_officer(people, projector):
+    loan = request(people, projector)
+    with pytest.raises(ValidationError, match="รออนุมัติ"):
+        services.loan_hand_out(actor=people["officer"], loan=loan)
+    loan = approved(people, projector, start=10, end=12)
+    with pytest.raises(PermissionDenied):
+        services.loan_hand_out(actor=people["staff"], loan=loan)
+    loan = services.loan_hand_out(actor=people["officer"], loan=loan, conditions={projector.pk: "มีรอยขีดข่วนเล็กน้อย"})
+    projector.refresh_from_db()
+    assert loan.status == Loan.Status.OUT and projector.status == AssetStatus.ON_LOAN
+    assert loan.items.get().condition_out == "มีรอยขีดข่วนเล็กน้อย"
+    with pytest.raises(ValidationError):
+        services.loan_hand_out(actor=people["officer"], loan=loan)
+    with pytest.raises(ValidationError, match="ยกเลิก|ส่งมอบแล้ว"):
+        services.loan_cancel(actor=people["staff"], loan=loan)
+
+
+def test_partial_return_then_damage_opens_a_compensation_case(people, projector):
+    camera = AssetFactory(number="407-67-0002", name="กล้อง", is_lendable=True, division=people["staff"].division,
+                          unit_price=45_000, useful_life_years=5, acquired_on=dt.date(2023, 10, 1))
+    loan = request(people, projector, assets=[projector, camera])
+    services.loan_endorse(actor=people["divhead"], loan=loan)
+    services.loan_approve(actor=people["supplyhead"], loan=loan)
+    services.loan_hand_out(actor=people["officer"], loan=loan)
+    loan = services.loan_receive(actor=people["officer"], loan=loan, returns={projector.pk: ("good", "")})
+    projector.refresh_from_db()
+    assert loan.status == Loan.Status.OUT and projector.status == AssetStatus.IN_USE
+    with pytest.raises(ValidationError, match="ชำรุดหรือสูญหายอย่างไร"):
+        services.loan_receive(actor=people["officer"], loan=loan, returns={camera.pk: ("damaged", "")})
+    with pytest.raises(ValidationError):
+        services.loan_receive(actor=people["officer"], loan=loan, returns={projector.pk: ("good", "")})  # back already
+    loan = services.loan_receive(actor=people["officer"], loan=loan, returns={camera.pk: ("damaged", "เลนส์แตก")})
+    camera.refresh_from_db()
+    assert loan.status == Loan.Status.RETURNED and camera.status == AssetStatus.DAMAGED
+    case = loan.items.get(asset=camera).compensation
+    assert case.settled_at is None and case.guide_value > 0
+    with pytest.raises(ValidationError):
+        services.compensation_settle(actor=people["officer"], compensation=case, method="pay")
+    services.compensation_settle(actor=people["officer"], compensation=case, method="repair", note="ซ่อมที่ร้าน")
+    case.refresh_from_db()
+    assert case.settled_at is not None
+    actions = list(Entry.objects.filter(object_type="loans.loan", object_id=str(loan.pk)).values_list("action", flat=True))
+    assert actions.count("loan.receive") == 2 and "loan.compensation_settle" in actions
+
+
+def test_a_lost_item_marks_the_asset_lost(people, projector):
+    loan = approved(people, projector)
+    services.loan_hand_out(actor=people["officer"], loan=loan)
+    services.loan_receive(actor=people["officer"], loan=loan, returns={projector.pk: ("lost", "หายระหว่างขนย้าย")})
+    projector.refresh_from_db()
+    assert projector.status == AssetStatus.LOST
