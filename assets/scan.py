@@ -55,6 +55,8 @@ def scan(request, number: str):
             can_send_to_repair=roles.can(user, "asset.repair") and asset.status in services.REPAIR_FROM,
             can_return_from_repair=roles.can(user, "asset.repair") and asset.status == Status.UNDER_REPAIR,
             can_transfer=roles.can(user, "asset.transfer") and asset.status not in services.TRANSFER_BLOCKED,
+            can_request_loan=roles.can(user, "loan.request") and asset.is_lendable
+            and asset.status in (Status.IN_USE, Status.ON_LOAN),
         )
     return render(request, "assets/scan.html", context)
 

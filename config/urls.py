@@ -16,6 +16,7 @@ urlpatterns = [
     path("a/<path:number>", scan.scan, name="scan"),
     path("scan/", scan.scanner, name="scanner"),
     path("assets/", include("assets.urls")),
+    path("loans/", include("loans.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

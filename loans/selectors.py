@@ -1,0 +1,61 @@
+"""Reads of loans scoped to the user: whose loans they may see and which ones wait for them."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from organization import roles
+
+from .models import Compensation, Delegation, Loan
+
+_SEE_ALL = (roles.AUDITOR, roles.ADMINISTRATOR, roles.AGENCY_HEAD, roles.SUPPLY_HEAD, roles.PROPERTY_OFFICER)
+
+
+def _base() -> QuerySet[Loan]:
+    return Loan.objects.select_related("borrower", "requested_by", "division").prefetch_related("items__asset")
+
+
+def loans_visible_to(user) -> QuerySet[Loan]:
+    """Auditors, administrators, approvers and property officers see every loan; a division head their
+    division's; everyone else the loans they borrow or asked for."""
+    if roles.has_role(user, *_SEE_ALL) or _is_delegate_today(user):
+        return _base()
+    mine = Q(borrower=user) | Q(requested_by=user)
+    if roles.has_role(user, roles.DIVISION_HEAD):
+        return _base().filter(mine | Q(division_id=user.division_id))
+    if roles.roles_of(user):
+        return _base().filter(mine)
+    return _base().none()
+
+
+def my_loans(user) -> QuerySet[Loan]:
+    return _base().filter(Q(borrower=user) | Q(requested_by=user))
+
+
+def _is_delegate_today(user) -> bool:
+    today = timezone.localdate()
+    return Delegation.objects.filter(delegate=user, starts_on__lte=today, ends_on__gte=today).exists()
+
+
+def waiting_for(user) -> QuerySet[Loan]:
+    """Requests this user may endorse or decide now (never their own)."""
+    waiting = Q(pk__in=[])
+    if roles.has_role(user, roles.DIVISION_HEAD):
+        waiting |= Q(status=Loan.Status.REQUESTED, needs_endorsement=True, division_id=user.division_id)
+    ready = Q(status=Loan.Status.ENDORSED) | Q(status=Loan.Status.REQUESTED, needs_endorsement=False)
+    if roles.has_role(user, roles.SUPPLY_HEAD):
+        waiting |= ready & Q(place=Loan.Place.INSIDE)
+    if roles.has_role(user, roles.AGENCY_HEAD) or _is_delegate_today(user):
+        waiting |= ready & Q(place__in=[Loan.Place.OUTSIDE, Loan.Place.AGENCY])
+    return _base().filter(waiting).exclude(borrower=user).exclude(requested_by=user).order_by("starts_on", "id")
+
+
+def desk(today=None) -> dict:
+    """The property officers' desk: to hand out today (or late), due back today, overdue, open compensation."""
+    today = today or timezone.localdate()
+    return {
+        "to_hand_out": _base().filter(status=Loan.Status.APPROVED, starts_on__lte=today).order_by("starts_on", "id"),
+        "due_today": _base().filter(status=Loan.Status.OUT, ends_on=today).order_by("id"),
+        "overdue": _base().filter(status=Loan.Status.OUT, ends_on__lt=today).order_by("ends_on", "id"),
+        "compensations": Compensation.objects.filter(settled_at__isnull=True)
+        .select_related("item__asset", "item__loan__borrower").order_by("opened_at"),
+    }

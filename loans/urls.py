@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "loans"
+urlpatterns = [
+    path("", views.my_loans, name="mine"),
+    path("new/", views.loan_request, name="request"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("desk/", views.officer_desk, name="desk"),
+    path("manual/", views.manual, name="manual"),
+    path("<int:pk>/", views.loan_detail, name="detail"),
+]

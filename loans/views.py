@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from common.pagination import paginate
+from organization import roles
+from organization.models import User
+
+from . import selectors, services
+from .forms import LoanRequestForm, RejectForm
+from .models import Acknowledgement, Loan, LoanItem
+
+
+def _errors(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def my_loans(request):
+    page, rows = paginate(selectors.my_loans(request.user).order_by("-id"), request.GET.get("page"), 25)
+    return render(request, "loans/my_loans.html", {"page": page, "rows": rows,
+                                                   "acknowledged": services.has_acknowledged(request.user)})
+
+
+def inbox(request):
+    return render(request, "loans/inbox.html", {"rows": list(selectors.waiting_for(request.user)[:200])})
+
+
+def officer_desk(request):
+    roles.require(request.user, "loan.hand_out")
+    return render(request, "loans/desk.html", {key: list(value[:200]) for key, value in selectors.desk().items()})
+
+
+def loan_request(request):
+    roles.require(request.user, "loan.request")
+    initial = {}
+    if request.GET.get("asset"):
+        initial["assets"] = request.GET["asset"]
+    form = LoanRequestForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            loan = services.loan_request(
+                actor=request.user, assets=data["assets"], purpose=data["purpose"], place=data["place"],
+                starts_on=data["starts_on"], ends_on=data["ends_on"], phone=data["phone"], where=data["where"],
+                borrower=data["borrower"], agency_name=data["agency_name"], agency_contact=data["agency_contact"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("ส่งคำขอยืมแล้ว (ใบยืมที่ %(id)s)") % {"id": loan.pk})
+            return redirect("loans:detail", pk=loan.pk)
+    return render(request, "loans/request.html", {"form": form,
+                                                  "acknowledged": services.has_acknowledged(request.user)})
+
+
+def loan_detail(request, pk):
+    loan = get_object_or_404(selectors.loans_visible_to(request.user), pk=pk)
+    user = request.user
+    if request.method == "POST":
+        return _act(request, loan)
+    items = list(loan.items.all())
+    return render(request, "loans/detail.html", {
+        "loan": loan, "items": items, "reject_form": RejectForm(),
+        "conditions": LoanItem.Condition.choices,
+        "can_endorse": loan.status == Loan.Status.REQUESTED and loan.needs_endorsement
+        and services.may_endorse(user, loan),
+        "can_decide": loan.status in (Loan.Status.REQUESTED, Loan.Status.ENDORSED) and services.may_approve(user, loan),
+        "can_cancel": loan.status in services.TRANSITIONS and Loan.Status.CANCELLED in services.TRANSITIONS[loan.status]
+        and user.pk in {loan.borrower_id, loan.requested_by_id},
+        "can_hand_out": loan.status == Loan.Status.APPROVED and roles.can(user, "loan.hand_out"),
+        "can_receive": loan.status == Loan.Status.OUT and roles.can(user, "loan.hand_out"),
+    })
+
+
+def _act(request, loan: Loan):
+    action, user, post = request.POST.get("action"), request.user, request.POST
+    moves = {
+        "endorse": lambda: services.loan_endorse(actor=user, loan=loan),
+        "approve": lambda: services.loan_approve(actor=user, loan=loan),
+        "reject": lambda: services.loan_reject(actor=user, loan=loan, reason=post.get("reason", "")),
+        "cancel": lambda: services.loan_cancel(actor=user, loan=loan),
+        "hand_out": lambda: services.loan_hand_out(actor=user, loan=loan, conditions={
+            item.asset_id: post.get(f"condition_out_{item.asset_id}", "") for item in loan.items.all()}),
+        "receive": lambda: services.loan_receive(actor=user, loan=loan, returns={
+            item.asset_id: (post.get(f"condition_{item.asset_id}", ""), post.get(f"note_{item.asset_id}", ""))
+            for item in loan.items.all() if post.get(f"return_{item.asset_id}")}),
+    }
+    if action not in moves:
+        messages.error(request, _("ไม่รู้จักคำสั่งนี้"))
+    else:
+        try:
+            moves[action]()
+        except ValidationError as error:
+            _errors(request, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error) or _("คุณไม่มีสิทธิ์ทำรายการนี้"))
+        else:
+            messages.success(request, _("บันทึกแล้ว"))
+    return redirect("loans:detail", pk=loan.pk)
+
+
+def manual(request):
+    version = services.current_manual()
+    user = request.user
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "publish":
+                services.manual_publish(actor=user, title=request.POST.get("title", ""), body=request.POST.get("body", ""))
+                messages.success(request, _("ประกาศคู่มือฉบับใหม่แล้ว"))
+            elif version is not None:
+                services.manual_acknowledge(actor=user, version=version)
+                messages.success(request, _("บันทึกการรับทราบแล้ว"))
+        except ValidationError as error:
+            _errors(request, error)
+        return redirect("loans:manual")
+    context = {"version": version, "acknowledged": services.has_acknowledged(user),
+               "can_publish": roles.can(user, "manual.publish")}
+    if version is not None and roles.can(user, "staff.manage"):
+        acknowledged = dict(Acknowledgement.objects.filter(version=version).values_list("user_id", "acknowledged_at"))
+        staff = list(User.objects.filter(is_active=True).select_related("division").order_by("division__order", "username"))
+        context["staff_status"] = [(person, acknowledged.get(person.pk)) for person in staff]
+        context["acknowledged_count"] = len(acknowledged)
+    return render(request, "loans/manual.html", context)
