@@ -171,7 +171,9 @@ def loan_request(*, actor, assets: list[Asset], purpose: str, place: str, starts
         borrower=borrower, agency_name=(agency_name or "").strip(), agency_contact=(agency_contact or "").strip(),
         requested_by=actor, division=(borrower or actor).division, purpose=purpose.strip(), place=place,
         where=(where or "").strip(), starts_on=starts_on, ends_on=ends_on, phone=phone.strip(),
-        needs_endorsement=place != Loan.Place.AGENCY and bool(organization and organization.loan_endorsement_required),
+        # A division head asking for their own staff has endorsed it by asking.
+        needs_endorsement=(place != Loan.Place.AGENCY and bool(organization and organization.loan_endorsement_required)
+                           and not (borrower is not None and borrower.pk != actor.pk)),
     )
     LoanItem.objects.bulk_create([LoanItem(loan=loan, asset=asset) for asset in locked])
     _log("loan.request", loan, actor, starts_on=starts_on, ends_on=ends_on, place=place)

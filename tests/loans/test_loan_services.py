@@ -126,6 +126,7 @@ def test_endorsement_can_be_switched_off(people, projector):
 def test_a_division_head_may_ask_for_their_staff_but_staff_not_for_each_other(people, projector):
     loan = request(people, projector, who="divhead", borrower=people["staff"])
     assert loan.borrower == people["staff"] and loan.requested_by == people["divhead"]
+    assert not loan.needs_endorsement  # the division head asked: that is the endorsement
     with pytest.raises(PermissionDenied):
         request(people, projector, who="colleague", borrower=people["staff"], start=10, end=11)
 

@@ -14,11 +14,14 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activity import log
 from assets.models import AcquisitionMethod, Asset, BudgetType, Category, Status
 from assets.services import assets_register_bulk
+from loans import services as loan_services
+from loans.models import ManualVersion
 from demo import data
 from organization.models import Division, Location, User
 
@@ -48,6 +51,7 @@ class Command(BaseCommand):
                 divisions = self._divisions()
                 users = self._users(divisions)
             created = self._assets(assets, divisions, users)
+            self._loans(users)
             self.stdout.write(self.style.SUCCESS(
                 _("ข้อมูลสาธิตพร้อม: ครุภัณฑ์ %(count)s รายการ (เพิ่ม %(created)s) ใน %(seconds)s วินาที") % {
                     "count": f"{Asset.objects.count():,}", "created": f"{created:,}",
@@ -96,6 +100,34 @@ class Command(BaseCommand):
                            details={"after": {"username": username, "roles": role_names}})
             users[username] = user
         return users
+
+    def _loans(self, users) -> None:
+        """The property-use manual, acknowledged by most people, and a few loans waiting at each step."""
+        if ManualVersion.objects.exists():
+            return
+        with transaction.atomic():
+            version = loan_services.manual_publish(actor=users["admin"], title=data.MANUAL_TITLE, body=data.MANUAL_BODY)
+            for username, user in users.items():
+                if not username.startswith("staff2"):  # staff20–staff25 have not read it yet
+                    loan_services.manual_acknowledge(actor=user, version=version)
+            lendable = list(Asset.objects.filter(is_lendable=True, status=Status.IN_USE).order_by("number_key")[:4])
+            if len(lendable) < 4:
+                return
+            today = timezone.localdate()
+            day = dt.timedelta(days=1)
+            waiting = loan_services.loan_request(
+                actor=users["staff"], assets=[lendable[0]], purpose="ประชุมประชาคมหมู่บ้าน หมู่ 3", place="inside",
+                starts_on=today + day, ends_on=today + 2 * day, phone="0812345678")
+            endorsed = loan_services.loan_request(
+                actor=users["staff"], assets=[lendable[1]], purpose="ถ่ายภาพกิจกรรมวันเด็ก", place="outside",
+                where="โรงเรียนบ้านหงาว", starts_on=today + 3 * day, ends_on=today + 4 * day, phone="0812345678")
+            loan_services.loan_endorse(actor=users["divhead"], loan=endorsed)
+            out = loan_services.loan_request(
+                actor=users["divhead"], assets=[lendable[2]], borrower=users["staff"], purpose="อบรมการใช้งานระบบ",
+                place="inside", starts_on=today, ends_on=today + 5 * day, phone="0812345678")
+            loan_services.loan_approve(actor=users["supplyhead"], loan=out)
+            loan_services.loan_hand_out(actor=users["officer"], loan=out)
+            del waiting
 
     def _assets(self, wanted: int, divisions, users) -> int:
         existing = Asset.objects.count()
