@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_log, label_sheets, register_card
+from . import activity_log, label_sheets, loan_form, register_card
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     # The register cards live next to the register's own pages (/assets/...).
     path("assets/<int:pk>/card.pdf", register_card.asset_card, name="register_card"),
     path("assets/cards.pdf", register_card.asset_cards, name="register_cards"),
+    path("loans/<int:pk>/form.pdf", loan_form.loan_form_pdf, name="loan_form"),
 ]
