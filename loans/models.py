@@ -156,3 +156,89 @@ class Compensation(models.Model):
         ordering = ["-id"]
         verbose_name = _("การชดใช้ความเสียหาย")
         verbose_name_plural = _("การชดใช้ความเสียหาย")
+
+
+class LoanExtension(models.Model):
+    """The borrower (or whoever asked for the loan) asks for a later return date, with a reason.
+    Decided like the loan itself (loans.services.extension_approve / extension_reject)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("รอพิจารณา")
+        APPROVED = "approved", _("อนุมัติแล้ว")
+        REJECTED = "rejected", _("ไม่อนุมัติ")
+        CANCELLED = "cancelled", _("ยกเลิก")
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="extensions")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("ผู้ขอขยายเวลา"))
+    requested_at = models.DateTimeField(_("ขอเมื่อ"))
+    old_ends_on = models.DateField(_("กำหนดคืนเดิม"))
+    new_ends_on = models.DateField(_("ขอขยายถึงวันที่"))
+    reason = models.TextField(_("เหตุผลที่ขอขยายเวลา"))
+    status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(_("เหตุผลที่ไม่อนุมัติ"), blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("การขอขยายเวลายืม")
+        verbose_name_plural = _("การขอขยายเวลายืม")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(new_ends_on__gt=models.F("old_ends_on")),
+                                   name="extension_moves_due_date_later"),
+            models.UniqueConstraint(fields=["loan"], condition=models.Q(status="requested"),
+                                    name="one_open_extension_per_loan"),
+        ]
+        indexes = [models.Index(fields=["status", "loan"], name="extension_status_idx")]
+
+    def __str__(self):
+        return _("ขอขยายเวลาใบยืมที่ %(id)s") % {"id": self.loan_id}
+
+
+class LoanFollowUp(models.Model):
+    """The approver (or a property officer) chased an overdue loan (the Regulation's duty: within 7 days of the
+    due date). `due_on` is the due date chased: after an extension the new due date needs its own follow-up."""
+
+    class How(models.TextChoices):
+        PHONE = "phone", _("โทรศัพท์")
+        LETTER = "letter", _("หนังสือแจ้ง")
+        IN_PERSON = "in_person", _("พบด้วยตนเอง")
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="followups")
+    due_on = models.DateField(_("กำหนดคืนที่ติดตาม"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("ผู้ติดตาม"))
+    recorded_at = models.DateTimeField(_("บันทึกเมื่อ"))
+    how = models.CharField(_("วิธีติดตาม"), max_length=10, choices=How.choices)
+    note = models.TextField(_("ผลการติดตาม"))
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("การติดตามทวงคืน")
+        verbose_name_plural = _("การติดตามทวงคืน")
+        indexes = [models.Index(fields=["loan", "due_on"], name="followup_loan_due_idx")]
+
+
+class Notification(models.Model):
+    """An in-app notice to one person (also sent by email when they have an address). `key` names the event,
+    e.g. "overdue:<loan id>:<due date>"; one person never gets the same key twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
+    key = models.CharField(max_length=100)
+    text = models.TextField(_("ข้อความ"))
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("แจ้งเมื่อ"), auto_now_add=True)
+    read_at = models.DateTimeField(_("อ่านเมื่อ"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("ส่งอีเมลเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("การแจ้งเตือน")
+        verbose_name_plural = _("การแจ้งเตือน")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["key"], name="notification_key_idx")]
+
+    def __str__(self):
+        return self.text[:80]

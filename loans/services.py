@@ -8,10 +8,18 @@ changes and writes the log.
 """
 
 import datetime as dt
+import logging
+import smtplib
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from activity import log
@@ -20,8 +28,10 @@ from assets.models import Asset, Status as AssetStatus
 from assets.services import assets_set_workflow_status
 from organization import roles
 from organization.models import Organization
+from thai.dates import format_date
 
-from .models import Acknowledgement, Compensation, Delegation, Loan, LoanItem, ManualVersion
+from .models import (Acknowledgement, Compensation, Delegation, Loan, LoanExtension, LoanFollowUp, LoanItem,
+                     ManualVersion, Notification)
 
 TRANSITIONS: dict[str, set[str]] = {
     Loan.Status.REQUESTED: {Loan.Status.ENDORSED, Loan.Status.APPROVED, Loan.Status.REJECTED, Loan.Status.CANCELLED},
@@ -340,3 +350,383 @@ def compensation_settle(*, actor, compensation: Compensation, method: str, amoun
     log.record("loan.compensation_settle", obj=loan, actor=actor, assets=[compensation.item.asset_id],
                division_id=loan.division_id, details={"method": method, "amount": amount, "note": compensation.note})
     return compensation
+
+
+# --- due dates: extensions, overdue loans, the 7-day follow-up duty, notices -------------------------------
+
+
+logger = logging.getLogger(__name__)
+
+FOLLOWUP_DAYS = 7  # the approver chases an overdue loan within 7 days of its due date (DOMAIN.md section 4)
+EXTENSION_TRANSITIONS: dict[str, set[str]] = {
+    LoanExtension.Status.REQUESTED: {LoanExtension.Status.APPROVED, LoanExtension.Status.REJECTED,
+                                     LoanExtension.Status.CANCELLED},
+}
+
+
+def _day(value: dt.date) -> str:
+    return format_date(value, "short")
+
+
+def is_overdue(loan: Loan, *, today: dt.date | None = None) -> bool:
+    """Handed out, not all back (a loan whose last item comes back is RETURNED), and the due date has passed
+    (local Bangkok date). A loan due today is not overdue yet."""
+    return loan.status == Loan.Status.OUT and (today or timezone.localdate()) > loan.ends_on
+
+
+def followup_deadline(loan: Loan) -> dt.date:
+    """The last day on which the approver's follow-up is still in time."""
+    return loan.ends_on + dt.timedelta(days=FOLLOWUP_DAYS)
+
+
+def _followed_up() -> Exists:
+    return Exists(LoanFollowUp.objects.filter(loan=OuterRef("pk"), due_on=OuterRef("ends_on")))
+
+
+def overdue_loans(today: dt.date | None = None) -> QuerySet[Loan]:
+    """Overdue loans, earliest due first, each annotated with `followed_up` (a follow-up was recorded for its
+    current due date). One query (two with the items prefetched by the caller)."""
+    today = today or timezone.localdate()
+    return (Loan.objects.filter(status=Loan.Status.OUT, ends_on__lt=today)
+            .select_related("borrower", "requested_by", "decided_by", "division")
+            .annotate(followed_up=_followed_up()).order_by("ends_on", "id"))
+
+
+def followup_late_loans(today: dt.date | None = None) -> QuerySet[Loan]:
+    """Overdue loans past their follow-up deadline (due date + 7 days) with no follow-up for that due date:
+    on day 7 after the due date a follow-up is still in time, on day 8 the loan is late."""
+    today = today or timezone.localdate()
+    return overdue_loans(today).filter(ends_on__lt=today - dt.timedelta(days=FOLLOWUP_DAYS), followed_up=False)
+
+
+# --- extensions ----------------------------------------------------------------------------------------
+
+def _open_asset_ids(loan: Loan) -> list[int]:
+    return list(loan.items.filter(returned_at__isnull=True).order_by("asset_id").values_list("asset_id", flat=True))
+
+
+def _extension_clashes(loan: Loan, new_ends_on: dt.date) -> list[LoanItem]:
+    """Other approved or handed-out loans holding one of this loan's unreturned assets in the extra days."""
+    return clashes(_open_asset_ids(loan), loan.ends_on + dt.timedelta(days=1), new_ends_on, exclude_loan_id=loan.pk)
+
+
+def may_request_extension(user, loan: Loan) -> bool:
+    return user.pk in {loan.borrower_id, loan.requested_by_id} and loan.status in HOLDING
+
+
+def _check_extension_move(extension: LoanExtension, to: str) -> None:
+    if to not in EXTENSION_TRANSITIONS.get(extension.status, set()):
+        raise ValidationError(_("ทำรายการนี้ไม่ได้: คำขอขยายเวลานี้มีสถานะ “%(status)s”")
+                              % {"status": extension.get_status_display()})
+
+
+def _locked_extension(extension: LoanExtension) -> tuple[Loan, LoanExtension]:
+    """Lock the loan first, then the request (the order every loan move uses: loan, then its rows, then assets)."""
+    loan = _locked_loan(Loan(pk=extension.loan_id))
+    return loan, LoanExtension.objects.select_for_update().get(pk=extension.pk)
+
+
+@transaction.atomic
+def extension_request(*, actor, loan: Loan, new_ends_on: dt.date, reason: str) -> LoanExtension:
+    """The borrower (or whoever asked for the loan) asks for a later return date while it is approved or out."""
+    loan = _locked_loan(loan)
+    if actor.pk not in {loan.borrower_id, loan.requested_by_id}:
+        raise PermissionDenied(_("ขอขยายเวลาได้เฉพาะผู้ยืมหรือผู้ยื่นคำขอ"))
+    if loan.status not in HOLDING:
+        raise ValidationError(_("ขอขยายเวลาได้เฉพาะใบยืมที่อนุมัติหรือส่งมอบแล้ว (สถานะตอนนี้ “%(status)s”)")
+                              % {"status": loan.get_status_display()})
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = _("กรุณาระบุเหตุผลที่ขอขยายเวลา")
+    if new_ends_on is None or new_ends_on <= loan.ends_on:
+        errors["new_ends_on"] = _("วันคืนใหม่ต้องหลังกำหนดคืนเดิม (%(due)s)") % {"due": _day(loan.ends_on)}
+    elif new_ends_on < timezone.localdate():
+        errors["new_ends_on"] = _("วันคืนใหม่ต้องไม่ย้อนหลัง")
+    if errors:
+        raise ValidationError(errors)
+    if loan.extensions.filter(status=LoanExtension.Status.REQUESTED).exists():
+        raise ValidationError(_("ใบยืมนี้มีคำขอขยายเวลาที่รอพิจารณาอยู่แล้ว"))
+    clashing = _extension_clashes(loan, new_ends_on)
+    if clashing:
+        raise ValidationError(_clash_message(clashing))
+    extension = LoanExtension.objects.create(loan=loan, requested_by=actor, requested_at=timezone.now(),
+                                             old_ends_on=loan.ends_on, new_ends_on=new_ends_on, reason=reason.strip())
+    _log("loan.extension_request", loan, actor, extension=extension.pk, old_ends_on=loan.ends_on,
+         new_ends_on=new_ends_on, reason=extension.reason)
+    return extension
+
+
+@transaction.atomic
+def extension_approve(*, actor, extension: LoanExtension) -> LoanExtension:
+    """Approve by the loan's own route (never one's own request), unless another approved or handed-out loan
+    holds one of the unreturned assets in the extra days. The loan's due date moves; overdue and follow-up
+    state follow the new date (they are computed from it)."""
+    loan, extension = _locked_extension(extension)
+    if actor.pk == extension.requested_by_id or not may_approve(actor, loan):
+        raise PermissionDenied(_("คุณไม่มีอำนาจอนุมัติการขยายเวลาใบยืมนี้"))
+    _check_extension_move(extension, LoanExtension.Status.APPROVED)
+    if loan.status not in HOLDING:
+        raise ValidationError(_("ขยายเวลาไม่ได้: ใบยืมที่ %(id)s มีสถานะ “%(status)s”")
+                              % {"id": loan.pk, "status": loan.get_status_display()})
+    if extension.new_ends_on <= loan.ends_on:
+        raise ValidationError(_("วันคืนใหม่ต้องหลังกำหนดคืนเดิม (%(due)s)") % {"due": _day(loan.ends_on)})
+    asset_ids = _open_asset_ids(loan)
+    # Lock the assets (as loan_approve does) so an approval of another loan cannot slip into the extra days.
+    list(Asset.objects.select_for_update().filter(pk__in=asset_ids).order_by("pk").values_list("pk", flat=True))
+    clashing = _extension_clashes(loan, extension.new_ends_on)
+    if clashing:
+        raise ValidationError(_clash_message(clashing))
+    old_ends_on = loan.ends_on
+    loan.ends_on = extension.new_ends_on
+    loan.save(update_fields=["ends_on"])
+    extension.status, extension.decided_by, extension.decided_at = LoanExtension.Status.APPROVED, actor, timezone.now()
+    extension.save(update_fields=["status", "decided_by", "decided_at"])
+    _log("loan.extension_approve", loan, actor, extension=extension.pk, old_ends_on=old_ends_on,
+         new_ends_on=loan.ends_on)
+    return extension
+
+
+@transaction.atomic
+def extension_reject(*, actor, extension: LoanExtension, reason: str) -> LoanExtension:
+    loan, extension = _locked_extension(extension)
+    if actor.pk == extension.requested_by_id or not may_approve(actor, loan):
+        raise PermissionDenied(_("คุณไม่มีอำนาจพิจารณาการขยายเวลาใบยืมนี้"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("กรุณาระบุเหตุผลที่ไม่อนุมัติ")})
+    _check_extension_move(extension, LoanExtension.Status.REJECTED)
+    extension.status, extension.decided_by, extension.decided_at = LoanExtension.Status.REJECTED, actor, timezone.now()
+    extension.rejection_reason = reason.strip()
+    extension.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
+    _log("loan.extension_reject", loan, actor, extension=extension.pk, new_ends_on=extension.new_ends_on,
+         reason=extension.rejection_reason)
+    return extension
+
+
+@transaction.atomic
+def extension_cancel(*, actor, extension: LoanExtension) -> LoanExtension:
+    """Whoever asked (the borrower or the loan's requester) withdraws a request not yet decided."""
+    loan, extension = _locked_extension(extension)
+    if actor.pk not in {extension.requested_by_id, loan.borrower_id, loan.requested_by_id}:
+        raise PermissionDenied(_("ยกเลิกได้เฉพาะผู้ยืมหรือผู้ยื่นคำขอ"))
+    _check_extension_move(extension, LoanExtension.Status.CANCELLED)
+    extension.status = LoanExtension.Status.CANCELLED
+    extension.save(update_fields=["status"])
+    _log("loan.extension_cancel", loan, actor, extension=extension.pk, new_ends_on=extension.new_ends_on)
+    return extension
+
+
+def extensions_waiting_for(user) -> QuerySet[LoanExtension]:
+    """Extension requests this user may decide now (the loan's route; never their own)."""
+    waiting = Q(pk__in=[])
+    if roles.has_role(user, roles.SUPPLY_HEAD):
+        waiting |= Q(loan__place=Loan.Place.INSIDE)
+    if roles.has_role(user, roles.AGENCY_HEAD) or _is_delegate(user, timezone.localdate()):
+        waiting |= Q(loan__place__in=[Loan.Place.OUTSIDE, Loan.Place.AGENCY])
+    return (LoanExtension.objects.filter(waiting, status=LoanExtension.Status.REQUESTED, loan__status__in=HOLDING)
+            .exclude(requested_by=user).exclude(loan__borrower=user).exclude(loan__requested_by=user)
+            .select_related("loan__borrower", "loan__division", "requested_by").order_by("requested_at", "id"))
+
+
+# --- follow-ups ----------------------------------------------------------------------------------------
+
+def may_follow_up(user, loan: Loan) -> bool:
+    """Whoever decided the loan, whoever may approve it by its route now, or a property officer; never the
+    borrower or the requester."""
+    if user.pk in {loan.borrower_id, loan.requested_by_id}:
+        return False
+    return user.pk == loan.decided_by_id or roles.can(user, "loan.followup") or may_approve(user, loan)
+
+
+@transaction.atomic
+def followup_record(*, actor, loan: Loan, how: str, note: str) -> LoanFollowUp:
+    """Record that an overdue loan was chased (by phone, letter or in person) and what came of it."""
+    loan = _locked_loan(loan)
+    if not may_follow_up(actor, loan):
+        raise PermissionDenied(_("บันทึกการติดตามได้เฉพาะผู้อนุมัติหรือเจ้าหน้าที่พัสดุ"))
+    if not is_overdue(loan):
+        raise ValidationError(_("บันทึกการติดตามทวงคืนได้เฉพาะใบยืมที่เกินกำหนดคืนแล้ว"))
+    errors = {}
+    if how not in LoanFollowUp.How.values:
+        errors["how"] = _("กรุณาเลือกวิธีติดตาม")
+    if not (note or "").strip():
+        errors["note"] = _("กรุณาบันทึกผลการติดตาม")
+    if errors:
+        raise ValidationError(errors)
+    followup = LoanFollowUp.objects.create(loan=loan, due_on=loan.ends_on, recorded_by=actor,
+                                           recorded_at=timezone.now(), how=how, note=note.strip())
+    _log("loan.followup", loan, actor, due_on=loan.ends_on, how=how, note=followup.note,
+         in_time=timezone.localdate() <= followup_deadline(loan))
+    return followup
+
+
+# --- notices -------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def notifications_mark_read(*, actor, ids=None) -> int:
+    """Mark one's own notices read (all of them, or the given ids)."""
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())
+
+
+@dataclass
+class FollowupSummary:
+    today: dt.date
+    overdue: int = 0
+    late: int = 0
+    notices: int = 0
+    emails: int = 0
+    email_failures: int = 0
+
+
+@dataclass
+class _Notice:
+    user: object
+    key: str
+    subject: str
+    text: str
+
+
+class _Route:
+    """Everyone who may approve by route on a day, and the property officers, loaded once per run."""
+
+    def __init__(self, today: dt.date):
+        active = get_user_model().objects.filter(is_active=True).order_by("pk")
+        self.supply_heads = list(active.filter(groups__name=roles.SUPPLY_HEAD).distinct())
+        self.agency_heads = list(active.filter(
+            Q(groups__name=roles.AGENCY_HEAD)
+            | Q(delegations__starts_on__lte=today, delegations__ends_on__gte=today)).distinct())
+        self.officers = list(active.filter(groups__name=roles.PROPERTY_OFFICER).distinct())
+
+    def approvers(self, loan: Loan) -> list:
+        """Whoever decided the loan; if they have left, whoever may approve it by its route now."""
+        if loan.decided_by is not None and loan.decided_by.is_active:
+            return [loan.decided_by]
+        return self.supply_heads if loan.place == Loan.Place.INSIDE else self.agency_heads
+
+
+def _unique(users, loan: Loan) -> list:
+    seen, result = {loan.borrower_id, loan.requested_by_id}, []
+    for user in users:
+        if user.pk not in seen:
+            seen.add(user.pk)
+            result.append(user)
+    return result
+
+
+def _loan_link(loan: Loan) -> str:
+    try:
+        return reverse("loans:detail", kwargs={"pk": loan.pk})
+    except NoReverseMatch:
+        return ""
+
+
+def _assets_text(loan: Loan) -> str:
+    items = [item for item in loan.items.all() if item.returned_at is None]
+    shown = ", ".join(f"{item.asset.number} {item.asset.name}" for item in items[:10])
+    if len(items) > 10:
+        shown += " " + _("และอีก %(count)s รายการ") % {"count": len(items) - 10}
+    return shown
+
+
+def _overdue_notices(loan: Loan, route: _Route) -> list[_Notice]:
+    key = f"overdue:{loan.pk}:{loan.ends_on.isoformat()}"
+    values = {"id": loan.pk, "borrower": loan.borrower_name, "due": _day(loan.ends_on),
+              "deadline": _day(followup_deadline(loan)), "assets": _assets_text(loan)}
+    subject = _("ใบยืมที่ %(id)s เกินกำหนดคืน") % values
+    borrower = loan.requested_by if loan.place == Loan.Place.AGENCY else loan.borrower
+    notices = []
+    if borrower is not None and borrower.is_active:
+        notices.append(_Notice(borrower, key, subject, _(
+            "ใบยืมที่ %(id)s เกินกำหนดคืนแล้ว (กำหนดคืน %(due)s): %(assets)s "
+            "กรุณานำพัสดุมาคืนเจ้าหน้าที่พัสดุ หรือขอขยายเวลา") % values))
+    for approver in _unique(route.approvers(loan), loan):
+        notices.append(_Notice(approver, key, subject, _(
+            "ใบยืมที่ %(id)s ของ %(borrower)s เกินกำหนดคืนแล้ว (กำหนดคืน %(due)s): %(assets)s "
+            "ผู้อนุมัติต้องติดตามทวงคืนและบันทึกการติดตามภายใน %(deadline)s") % values))
+    return notices
+
+
+def _late_notices(loan: Loan, route: _Route) -> list[_Notice]:
+    key = f"followup_late:{loan.pk}:{loan.ends_on.isoformat()}"
+    values = {"id": loan.pk, "borrower": loan.borrower_name, "due": _day(loan.ends_on),
+              "deadline": _day(followup_deadline(loan)), "assets": _assets_text(loan)}
+    subject = _("ใบยืมที่ %(id)s เลยกำหนดติดตามทวงคืน") % values
+    text = _("ใบยืมที่ %(id)s ของ %(borrower)s เกินกำหนดคืนตั้งแต่ %(due)s และยังไม่มีบันทึกการติดตามทวงคืน "
+             "(ต้องติดตามภายใน %(deadline)s): %(assets)s") % values
+    return [_Notice(user, key, subject, text) for user in _unique([*route.approvers(loan), *route.officers], loan)]
+
+
+def _existing_notices(keys: set[str]) -> set[tuple[int, str]]:
+    found, keys = set(), sorted(keys)
+    for start in range(0, len(keys), 1000):
+        found.update(Notification.objects.filter(key__in=keys[start:start + 1000]).values_list("user_id", "key"))
+    return found
+
+
+def _notify(loan: Loan, action: str, notices: list[_Notice], link: str, today: dt.date) -> list[Notification]:
+    """Create the notices not yet given (another run may have given some meanwhile) and log the event once."""
+    created = []
+    with transaction.atomic():
+        for notice in notices:
+            try:
+                with transaction.atomic():
+                    created.append(Notification.objects.create(user=notice.user, key=notice.key, text=notice.text,
+                                                               link=link))
+            except IntegrityError:
+                continue  # given by a run at the same moment
+        if created:
+            _log(action, loan, None, due_on=loan.ends_on, checked_on=today,
+                 notified=sorted(n.user_id for n in created))
+    return created
+
+
+def _email(notice: _Notice, link: str, summary: FollowupSummary) -> bool:
+    address = (getattr(notice.user, "email", "") or "").strip()
+    if not address:
+        return False
+    body = notice.text + (f"\n\n{settings.SITE_URL}{link}" if link else "")
+    try:
+        send_mail(notice.subject, body, None, [address], fail_silently=False)
+    except (smtplib.SMTPException, OSError, ValueError):
+        # One bad address or a passing SMTP failure must not stop the run; the in-app notice stands.
+        logger.exception("loan notice e-mail to %s failed (%s)", address, notice.key)
+        summary.email_failures += 1
+        return False
+    summary.emails += 1
+    return True
+
+
+def loans_followup_run(*, today: dt.date | None = None) -> FollowupSummary:
+    """The daily run (manage.py loans_followup): tell the borrower (an agency loan: its requester) and the
+    approver once per loan and due date that a loan is overdue, and the approvers and property officers once
+    per loan and due date that its 7-day follow-up deadline passed without a follow-up. In-app and by e-mail.
+    Running it again on the same day gives nothing twice; after an extension the new due date counts afresh.
+    Overdue state is not stored: it is computed from status and due date (overdue_loans)."""
+    today = today or timezone.localdate()
+    summary = FollowupSummary(today=today)
+    with translation.override(settings.LANGUAGE_CODE):  # notices are stored in the organisation's language
+        overdue = list(overdue_loans(today).prefetch_related("items__asset"))
+        deadline_passed = today - dt.timedelta(days=FOLLOWUP_DAYS)
+        late = [loan for loan in overdue if loan.ends_on < deadline_passed and not loan.followed_up]
+        summary.overdue, summary.late = len(overdue), len(late)
+        route = _Route(today)
+        plans = [(loan, "loan.overdue", _overdue_notices(loan, route)) for loan in overdue]
+        plans += [(loan, "loan.followup_late", _late_notices(loan, route)) for loan in late]
+        given = _existing_notices({notice.key for _loan, _action, notices in plans for notice in notices})
+        emailed = []
+        for loan, action, notices in plans:
+            fresh = [notice for notice in notices if (notice.user.pk, notice.key) not in given]
+            if not fresh:
+                continue
+            link = _loan_link(loan)
+            created = _notify(loan, action, fresh, link, today)
+            summary.notices += len(created)
+            by_user = {notice.user.pk: notice for notice in fresh}
+            for notification in created:  # after the commit: a rolled-back notice is never mailed
+                if _email(by_user[notification.user_id], link, summary):
+                    emailed.append(notification.pk)
+        if emailed:
+            Notification.objects.filter(pk__in=emailed).update(emailed_at=timezone.now())
+    return summary

@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "labels.print": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
     "loan.request": ALL_ROLES - {AUDITOR},
     "loan.hand_out": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
+    "loan.followup": frozenset({PROPERTY_OFFICER}),  # besides whoever decided or may approve the loan
     "manual.publish": frozenset({ADMINISTRATOR, SUPPLY_HEAD}),
     "organization.edit": frozenset({ADMINISTRATOR}),
     "staff.manage": frozenset({ADMINISTRATOR}),
