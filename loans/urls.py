@@ -10,4 +10,5 @@ urlpatterns = [
     path("desk/", views.officer_desk, name="desk"),
     path("manual/", views.manual, name="manual"),
     path("<int:pk>/", views.loan_detail, name="detail"),
+    path("asset/<int:pk>/", views.asset_loans, name="asset"),
 ]

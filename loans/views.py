@@ -1,8 +1,12 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assets.selectors import assets_visible_to
 from common.pagination import paginate
 from organization import roles
 from organization.models import User
@@ -125,3 +129,17 @@ def manual(request):
         context["staff_status"] = [(person, acknowledged.get(person.pk)) for person in staff]
         context["acknowledged_count"] = len(acknowledged)
     return render(request, "loans/manual.html", context)
+
+
+def asset_loans(request, pk):
+    """One asset's loans from today on (its availability), with the loan to hand out or receive first."""
+    asset = get_object_or_404(assets_visible_to(request.user), pk=pk)
+    today = timezone.localdate()
+    loans = list(selectors.loans_visible_to(request.user).filter(
+        items__asset=asset, ends_on__gte=today - dt.timedelta(days=60),
+        status__in=[Loan.Status.REQUESTED, Loan.Status.ENDORSED, Loan.Status.APPROVED, Loan.Status.OUT],
+    ).order_by("starts_on", "id"))
+    current = next((loan for loan in loans if loan.status == Loan.Status.OUT), None) or next(
+        (loan for loan in loans if loan.status == Loan.Status.APPROVED and loan.starts_on <= today), None)
+    return render(request, "loans/asset_loans.html", {"asset": asset, "loans": loans, "current": current,
+                                                      "today": today})
