@@ -39,8 +39,9 @@ def paginate(queryset: QuerySet, page_number, per_page: int, *, single_pass: boo
     paginator = Paginator([], per_page)
     paginator.__dict__["count"] = total  # known already: the paginator must not count again
     page = paginator.page(number) if total else Page([], 1, paginator)
-    # Fetch by id alone (not through the filters again: a text search would run twice), keeping the joins.
-    rows = queryset.model._default_manager.filter(pk__in=ids)
+    # Fetch by id alone (not through the filters again: a text search would run twice), keeping the joins
+    # and the prefetches.
+    rows = queryset.model._default_manager.filter(pk__in=ids).prefetch_related(*queryset._prefetch_related_lookups)
     rows.query.select_related = queryset.query.select_related
     objects = {obj.pk: obj for obj in rows} if ids else {}
     page.object_list = [objects[pk] for pk in ids if pk in objects]

@@ -27,12 +27,22 @@ def my_loans(request):
 
 
 def inbox(request):
-    return render(request, "loans/inbox.html", {"rows": list(selectors.waiting_for(request.user)[:200])})
+    page, rows = paginate(selectors.waiting_for(request.user), request.GET.get("page"), 25)
+    return render(request, "loans/inbox.html", {"rows": rows, "page": page})
+
+
+DESK_ROWS = 50
 
 
 def officer_desk(request):
+    """Each list shows its first DESK_ROWS rows (oldest first) and how many there are in all."""
     roles.require(request.user, "loan.hand_out")
-    return render(request, "loans/desk.html", {key: list(value[:200]) for key, value in selectors.desk().items()})
+    lists = {}
+    for key, queryset in selectors.desk().items():
+        page, rows = paginate(queryset, 1, DESK_ROWS)
+        lists[key] = rows
+        lists[f"{key}_count"] = page.paginator.count
+    return render(request, "loans/desk.html", lists)
 
 
 def loan_request(request):
