@@ -13,6 +13,7 @@ from thai.digits import to_arabic_digits
 
 from .models import Asset, Category, NumberAlias, NumberCounter
 
+IN_BATCH = 5000  # values in one IN (...) list: well under SQLite's 32,766 variables, few round trips
 DEFAULT_PATTERN = "{category}-{year}-{run:04d}"
 _SPACES = re.compile(r"\s+")
 
@@ -75,8 +76,8 @@ def allocate_numbers_many(wanted: dict[tuple[Category, int], int]) -> dict[tuple
                 candidates[number_key(number)] = ((category, year), number)
         keys = list(candidates)
         taken = set()
-        for start in range(0, len(keys), 900):
-            taken |= numbers_in_use(keys[start:start + 900])
+        for start in range(0, len(keys), IN_BATCH):
+            taken |= numbers_in_use(keys[start:start + IN_BATCH])
         pending = {}
         for key, (group, number) in candidates.items():
             if key in taken:

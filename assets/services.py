@@ -17,7 +17,7 @@ from organization import roles
 from thai.dates import MIN_YEAR, fiscal_year
 
 from .models import Asset, NumberAlias, Status
-from .numbering import allocate_numbers, allocate_numbers_many, number_key, numbers_in_use
+from .numbering import IN_BATCH, allocate_numbers, allocate_numbers_many, number_key, numbers_in_use
 from .photos import clean_photo
 
 EDITABLE_FIELDS = (
@@ -303,8 +303,8 @@ def assets_register_bulk(*, actor, rows: list[dict], batch_size: int = 2000) -> 
     if seen_keys:
         taken = set()
         keys = sorted(seen_keys)
-        for start in range(0, len(keys), 500):
-            taken |= numbers_in_use(keys[start:start + 500])
+        for start in range(0, len(keys), IN_BATCH):
+            taken |= numbers_in_use(keys[start:start + IN_BATCH])
         errors.extend(_("หมายเลขครุภัณฑ์ %(number)s มีอยู่ในทะเบียนแล้ว") % {"number": key} for key in sorted(taken))
     if errors:
         raise ValidationError(errors)
@@ -324,8 +324,8 @@ def assets_register_bulk(*, actor, rows: list[dict], batch_size: int = 2000) -> 
         raise ValidationError(_("บันทึกไม่ได้: มีหมายเลขครุภัณฑ์ซ้ำกับที่เพิ่งลงทะเบียน กรุณาลองใหม่")) from None
     keys = [asset.number_key for asset in assets]
     ids = {}
-    for start in range(0, len(keys), 900):
-        ids.update(Asset.objects.filter(number_key__in=keys[start:start + 900]).values_list("number_key", "id"))
+    for start in range(0, len(keys), IN_BATCH):
+        ids.update(Asset.objects.filter(number_key__in=keys[start:start + IN_BATCH]).values_list("number_key", "id"))
     for asset in assets:
         asset.pk = asset.id = ids[asset.number_key]
         asset._state.adding = False
