@@ -9,6 +9,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("desk/", views.officer_desk, name="desk"),
     path("manual/", views.manual, name="manual"),
+    path("notifications/", views.notifications, name="notifications"),
     path("<int:pk>/", views.loan_detail, name="detail"),
     path("asset/<int:pk>/", views.asset_loans, name="asset"),
 ]

@@ -10,10 +10,11 @@ from assets.selectors import assets_visible_to
 from common.pagination import paginate
 from organization import roles
 from organization.models import User
+from thai.dates import ThaiDateError, parse_date
 
 from . import selectors, services
 from .forms import LoanRequestForm, RejectForm
-from .models import Acknowledgement, Loan, LoanItem
+from .models import Acknowledgement, Loan, LoanExtension, LoanFollowUp, LoanItem, Notification
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -28,7 +29,8 @@ def my_loans(request):
 
 def inbox(request):
     page, rows = paginate(selectors.waiting_for(request.user), request.GET.get("page"), 25)
-    return render(request, "loans/inbox.html", {"rows": rows, "page": page})
+    extensions = list(services.extensions_waiting_for(request.user).select_related("loan", "requested_by")[:50])
+    return render(request, "loans/inbox.html", {"rows": rows, "page": page, "extensions": extensions})
 
 
 DESK_ROWS = 50
@@ -38,7 +40,8 @@ def officer_desk(request):
     """Each list shows its first DESK_ROWS rows (oldest first) and how many there are in all."""
     roles.require(request.user, "loan.hand_out")
     lists = {}
-    for key, queryset in selectors.desk().items():
+    queues = dict(selectors.desk(), followup_late=services.followup_late_loans())
+    for key, queryset in queues.items():
         page, rows = paginate(queryset, 1, DESK_ROWS)
         lists[key] = rows
         lists[f"{key}_count"] = page.paginator.count
@@ -87,6 +90,14 @@ def loan_detail(request, pk):
         and user.pk in {loan.borrower_id, loan.requested_by_id},
         "can_hand_out": loan.status == Loan.Status.APPROVED and roles.can(user, "loan.hand_out"),
         "can_receive": loan.status == Loan.Status.OUT and roles.can(user, "loan.hand_out"),
+        "can_extend": services.may_request_extension(user, loan),
+        "extensions": list(loan.extensions.select_related("requested_by", "decided_by").order_by("-id")),
+        "may_decide_extension": services.may_approve(user, loan),
+        "overdue": services.is_overdue(loan),
+        "followup_deadline": services.followup_deadline(loan) if services.is_overdue(loan) else None,
+        "can_follow_up": services.is_overdue(loan) and services.may_follow_up(user, loan),
+        "followups": list(loan.followups.select_related("recorded_by").order_by("-id")),
+        "hows": LoanFollowUp.How.choices,
     })
 
 
@@ -102,6 +113,13 @@ def _act(request, loan: Loan):
         "receive": lambda: services.loan_receive(actor=user, loan=loan, returns={
             item.asset_id: (post.get(f"condition_{item.asset_id}", ""), post.get(f"note_{item.asset_id}", ""))
             for item in loan.items.all() if post.get(f"return_{item.asset_id}")}),
+        "extend": lambda: services.extension_request(actor=user, loan=loan, new_ends_on=_date(post.get("new_ends_on")),
+                                                     reason=post.get("reason", "")),
+        "extension_approve": lambda: services.extension_approve(actor=user, extension=_extension(loan, post)),
+        "extension_reject": lambda: services.extension_reject(actor=user, extension=_extension(loan, post),
+                                                              reason=post.get("reason", "")),
+        "followup": lambda: services.followup_record(actor=user, loan=loan, how=post.get("how", ""),
+                                                     note=post.get("note", "")),
     }
     if action not in moves:
         messages.error(request, _("ไม่รู้จักคำสั่งนี้"))
@@ -115,6 +133,28 @@ def _act(request, loan: Loan):
         else:
             messages.success(request, _("บันทึกแล้ว"))
     return redirect("loans:detail", pk=loan.pk)
+
+
+def _date(raw):
+    try:
+        return parse_date(raw or "")
+    except ThaiDateError as error:
+        raise ValidationError(str(error)) from None
+
+
+def _extension(loan: Loan, post) -> LoanExtension:
+    try:
+        return loan.extensions.get(pk=int(post.get("extension", "")))
+    except (ValueError, LoanExtension.DoesNotExist):
+        raise ValidationError(_("ไม่พบคำขอขยายเวลานี้")) from None
+
+
+def notifications(request):
+    if request.method == "POST":
+        services.notifications_mark_read(actor=request.user)
+        return redirect("loans:notifications")
+    rows = Notification.objects.filter(user=request.user).order_by("-id")[:100]
+    return render(request, "loans/notifications.html", {"rows": rows})
 
 
 def manual(request):

@@ -111,3 +111,63 @@ def test_the_scan_page_offers_a_loan_for_lendable_assets(client, office):
     client.force_login(office["staff"])
     page = client.get(f"/a/{office['asset'].number}").content.decode()
     assert "/loans/new/?asset=407-67-0009" in page
+
+
+def _out_loan(office, *, ends_in: int):
+    services.manual_acknowledge(actor=office["staff"], version=office["version"])
+    loan = services.loan_request(actor=office["staff"], assets=[office["asset"]], purpose="ประชุม", place="inside",
+                                 starts_on=TODAY, ends_on=TODAY + dt.timedelta(days=2), phone="0800000000")
+    services.loan_endorse(actor=office["divhead"], loan=loan)
+    services.loan_approve(actor=office["supplyhead"], loan=loan)
+    services.loan_hand_out(actor=office["officer"], loan=loan)
+    Loan.objects.filter(pk=loan.pk).update(starts_on=TODAY + dt.timedelta(days=ends_in - 2),
+                                           ends_on=TODAY + dt.timedelta(days=ends_in))
+    loan.refresh_from_db()
+    return loan
+
+
+def test_extension_requested_and_approved_on_the_loan_page(client, office):
+    loan = _out_loan(office, ends_in=2)
+    client.force_login(office["staff"])
+    response = client.post(f"/loans/{loan.pk}/", {"action": "extend", "new_ends_on": be(TODAY + dt.timedelta(days=9)),
+                                                  "reason": "งานยังไม่เสร็จ"}, follow=True)
+    assert "บันทึกแล้ว" in response.content.decode()
+    extension = loan.extensions.get()
+    client.force_login(office["supplyhead"])
+    assert f"/loans/{loan.pk}/" in client.get("/loans/inbox/").content.decode()
+    client.post(f"/loans/{loan.pk}/", {"action": "extension_approve", "extension": extension.pk})
+    loan.refresh_from_db()
+    assert loan.ends_on == TODAY + dt.timedelta(days=9)
+
+
+def test_a_bad_extension_date_is_a_message(client, office):
+    loan = _out_loan(office, ends_in=2)
+    client.force_login(office["staff"])
+    response = client.post(f"/loans/{loan.pk}/", {"action": "extend", "new_ends_on": "31/02/2569", "reason": "x"},
+                           follow=True)
+    assert response.status_code == 200 and "ไม่มีวันที่" in response.content.decode()
+    assert not loan.extensions.exists()
+
+
+def test_an_overdue_loan_shows_the_duty_and_takes_a_follow_up(client, office):
+    loan = _out_loan(office, ends_in=-8)
+    client.force_login(office["officer"])
+    desk = client.get("/loans/desk/").content.decode()
+    assert "เลยกำหนดติดตามทวงคืน 7 วัน (1)" in desk
+    page = client.get(f"/loans/{loan.pk}/").content.decode()
+    assert "เกินกำหนดคืน" in page and 'value="followup"' in page
+    client.post(f"/loans/{loan.pk}/", {"action": "followup", "how": "phone", "note": "โทรแจ้งแล้ว จะคืนพรุ่งนี้"})
+    assert loan.followups.count() == 1
+    assert "เลยกำหนดติดตามทวงคืน 7 วัน (0)" in client.get("/loans/desk/").content.decode()
+
+
+def test_notifications_page(client, office):
+    from django.core.management import call_command
+
+    loan = _out_loan(office, ends_in=-1)
+    call_command("loans_followup", stdout=open("/dev/null", "w"))
+    client.force_login(office["staff"])
+    page = client.get("/loans/notifications/").content.decode()
+    assert f"/loans/{loan.pk}/" in page
+    client.post("/loans/notifications/")
+    assert 'class="unread"' not in client.get("/loans/notifications/").content.decode()
