@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "loan.followup": _("บันทึกการติดตามทวงคืน"),
     "loan.overdue": _("แจ้งเตือนใบยืมเกินกำหนดคืน"),
     "loan.followup_late": _("แจ้งเตือนเลยกำหนดติดตามทวงคืน"),
+    "loan.export": _("ส่งออกทะเบียนการยืม"),
     "organization.update": _("แก้ไขข้อมูลหน่วยงาน"),
     "staff.move": _("ย้ายกอง"),
     "staff.deactivate": _("ปิดบัญชีบุคลากร"),

@@ -4,7 +4,8 @@ Usage: python benchmarks/loans.py [sqlite|postgres ...] [--loans N] [--runs N]
 Uses the 100,000-asset benchmark database (seeded the first time) and adds N loans (default 50,000)
 spread over the demo staff, all statuses and the last three years, written in bulk (benchmark data,
 not through the services). Pages: my loans (staff), the approvals inbox (division head, head of the
-supply unit, head of agency) and the property officers' desk.
+supply unit, head of agency), the property officers' desk, the loan register (its first page, and filtered
+by status and division) and one asset's loans page with its calendar, all as the property officer.
 """
 
 import argparse
@@ -12,6 +13,7 @@ import datetime as dt
 import random
 import subprocess
 import sys
+from urllib.parse import quote
 
 from _setup import measure, migrate_and_seed, use_database
 
@@ -61,20 +63,35 @@ def run_one(kind: str, wanted: int, runs: int) -> None:
     seed_loans(wanted)
     from django.test import Client
 
-    from loans.models import Loan
+    from loans.models import Loan, LoanItem
     from organization.models import User
 
     print(f"\n{kind}: {Loan.objects.count():,} loans, median of {runs} requests")
+    division = User.objects.get(username="staff").division_id
+    lent = LoanItem.objects.values_list("asset_id", flat=True).order_by("asset_id").first()
     for label, username, url in [("my loans (staff)", "staff", "/loans/"),
                                  ("inbox (division head)", "divhead", "/loans/inbox/"),
                                  ("inbox (head of the supply unit)", "supplyhead", "/loans/inbox/"),
                                  ("inbox (head of agency)", "head", "/loans/inbox/"),
-                                 ("officers' desk", "officer", "/loans/desk/")]:
+                                 ("officers' desk", "officer", "/loans/desk/"),
+                                 ("register, first page", "officer", "/loans/register/"),
+                                 ("register, out + a division", "officer",
+                                  f"/loans/register/?status=out&division={division}"),
+                                 ("register, 100 rows", "officer", "/loans/register/?per_page=100"),
+                                 ("register, overdue only", "officer", "/loans/register/?overdue=on"),
+                                 ("register, by asset number", "officer", "/loans/register/?asset=" + quote(_number(lent))),
+                                 ("asset's loans and calendar", "officer", f"/loans/asset/{lent}/")]:
         client = Client()
         client.force_login(User.objects.get(username=username))
         median, queries, status = measure(client, url, runs)
         assert status == 200, (label, status)
         print(f"  {label:<34} {median:7.1f} ms  {queries:3d} queries")
+
+
+def _number(asset_id: int) -> str:
+    from assets.models import Asset
+
+    return Asset.objects.values_list("number", flat=True).get(pk=asset_id)
 
 
 def main() -> None:

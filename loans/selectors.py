@@ -1,12 +1,16 @@
 """Reads of loans scoped to the user: whose loans they may see and which ones wait for them."""
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from organization import roles
 
-from .models import Compensation, Delegation, Loan
+from .models import Compensation, Delegation, Loan, LoanItem
 
+BOOKING_STATUSES = (Loan.Status.REQUESTED, Loan.Status.ENDORSED, Loan.Status.APPROVED, Loan.Status.OUT,
+                    Loan.Status.RETURNED)
 _SEE_ALL = (roles.AUDITOR, roles.ADMINISTRATOR, roles.AGENCY_HEAD, roles.SUPPLY_HEAD, roles.PROPERTY_OFFICER)
 
 
@@ -59,3 +63,17 @@ def desk(today=None) -> dict:
         "compensations": Compensation.objects.filter(settled_at__isnull=True)
         .select_related("item__asset", "item__loan__borrower").order_by("opened_at"),
     }
+
+
+def asset_bookings(asset_id: int, first: dt.date, last: dt.date) -> QuerySet[LoanItem]:
+    """An asset's loan items whose loan takes it, or asks for it, on some day of [first, last]: pending
+    requests and approved loans by their dates, items handed out and not back yet also past their due date
+    (overdue), items back already up to the day they came back. Not scoped to the user: which days an asset
+    is taken is everyone's business (a request on those days is refused, naming the loan); whose loan it is
+    is not, so the page links only the loans the user may see."""
+    since = dt.datetime.combine(first, dt.time.min, timezone.get_current_timezone())
+    return (LoanItem.objects.select_related("loan")
+            .filter(asset_id=asset_id, loan__starts_on__lte=last, loan__status__in=BOOKING_STATUSES)
+            .filter(Q(loan__ends_on__gte=first) | Q(returned_at__gte=since)
+                    | Q(loan__status=Loan.Status.OUT, returned_at__isnull=True))
+            .order_by("loan__starts_on", "loan_id"))

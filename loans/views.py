@@ -2,8 +2,11 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from assets.selectors import assets_visible_to
@@ -12,7 +15,8 @@ from organization import roles
 from organization.models import User
 from thai.dates import ThaiDateError, parse_date
 
-from . import selectors, services
+from . import calendar, exports, selectors, services
+from .filters import LoanFilter
 from .forms import LoanRequestForm, RejectForm
 from .models import Acknowledgement, Loan, LoanExtension, LoanFollowUp, LoanItem, Notification
 
@@ -33,19 +37,68 @@ def inbox(request):
     return render(request, "loans/inbox.html", {"rows": rows, "page": page, "extensions": extensions})
 
 
-DESK_ROWS = 50
+DESK_ROWS = 20
 
 
 def officer_desk(request):
     """Each list shows its first DESK_ROWS rows (oldest first) and how many there are in all."""
     roles.require(request.user, "loan.hand_out")
     lists = {}
-    queues = dict(selectors.desk(), followup_late=services.followup_late_loans())
+    queues = dict(selectors.desk(), followup_late=services.followup_late_loans().prefetch_related("items__asset"))
     for key, queryset in queues.items():
         page, rows = paginate(queryset, 1, DESK_ROWS)
         lists[key] = rows
         lists[f"{key}_count"] = page.paginator.count
     return render(request, "loans/desk.html", lists)
+
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def _page_size(request) -> int:
+    try:
+        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def _register_filter(request) -> LoanFilter:
+    return LoanFilter(request.GET or None, queryset=selectors.loans_visible_to(request.user))
+
+
+def loan_register(request):
+    """Every loan the user may see (all of them for auditors, administrators, approvers and property
+    officers), filtered, newest first, paginated in the database."""
+    loan_filter = _register_filter(request)
+    page, rows = paginate(loan_filter.qs, request.GET.get("page"), _page_size(request))
+    today = timezone.localdate()
+    for loan in rows:
+        loan.overdue = services.is_overdue(loan, today=today)
+    query = request.GET.copy()
+    for name in ("page", "per_page"):
+        query.pop(name, None)
+    return render(request, "loans/register.html", {
+        "filter": loan_filter, "page": page, "rows": rows, "page_sizes": PAGE_SIZES,
+        "export_query": query.urlencode(), "export_limit": exports.EXPORT_LIMIT,
+        "export_limit_shown": f"{exports.EXPORT_LIMIT:,}",
+    })
+
+
+def loan_register_export(request):
+    """The register of the page's current filter as XLSX (at most exports.EXPORT_LIMIT loans), logged.
+    A filter that does not read (a bad date, an unknown division) is sent back to the page, which says why:
+    a file must never hold more than was asked for."""
+    loan_filter = _register_filter(request)
+    if loan_filter.is_bound and not loan_filter.form.is_valid():
+        messages.error(request, _("ส่งออกไม่ได้: ตัวกรองไม่ถูกต้อง กรุณาแก้ไขแล้วลองอีกครั้ง"))
+        return redirect(reverse("loans:register") + (f"?{request.GET.urlencode()}" if request.GET else ""))
+    export = exports.loans_export(actor=request.user, queryset=loan_filter.qs, filters=loan_filter.description())
+    today = timezone.localdate()
+    filename = _("ทะเบียนการยืม") + f"-{today.year + 543}-{today.month:02d}-{today.day:02d}.{export.extension}"
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def loan_request(request):
@@ -182,14 +235,22 @@ def manual(request):
 
 
 def asset_loans(request, pk):
-    """One asset's loans from today on (its availability), with the loan to hand out or receive first."""
+    """One asset's loans: the month's availability calendar (?month=YYYY-MM), the loan to hand out or receive,
+    and its loans from 60 days ago on."""
     asset = get_object_or_404(assets_visible_to(request.user), pk=pk)
     today = timezone.localdate()
-    loans = list(selectors.loans_visible_to(request.user).filter(
+    visible = selectors.loans_visible_to(request.user)
+    loans = list(visible.filter(
         items__asset=asset, ends_on__gte=today - dt.timedelta(days=60),
         status__in=[Loan.Status.REQUESTED, Loan.Status.ENDORSED, Loan.Status.APPROVED, Loan.Status.OUT],
     ).order_by("starts_on", "id"))
     current = next((loan for loan in loans if loan.status == Loan.Status.OUT), None) or next(
         (loan for loan in loans if loan.status == Loan.Status.APPROVED and loan.starts_on <= today), None)
+    year, month = calendar.parse_month(request.GET.get("month"), today)
+    first, last = calendar.grid_range(year, month)
+    items = list(selectors.asset_bookings(asset.pk, first, last))
+    # The calendar shows every loan's days (whether the asset is free), linking only loans the user may see.
+    linked = set(visible.filter(pk__in={item.loan_id for item in items}).values_list("pk", flat=True))
+    month_grid = calendar.month_grid(year, month, calendar.bookings(items, today), today=today)
     return render(request, "loans/asset_loans.html", {"asset": asset, "loans": loans, "current": current,
-                                                      "today": today})
+                                                      "today": today, "month": month_grid, "linked": linked})

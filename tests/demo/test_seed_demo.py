@@ -32,3 +32,24 @@ def test_seed_is_refused_when_debug_is_off(db):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo", assets=5)
     assert not User.objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_seed_has_loans_at_every_stage_including_returned_and_overdue(db):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from loans import services
+    from loans.models import Loan
+
+    call_command("seed_demo", assets=60, stdout=open("/dev/null", "w"))
+    today = timezone.localdate()
+    assert set(Loan.objects.values_list("status", flat=True)) == {"requested", "endorsed", "out", "returned"}
+    overdue = list(services.overdue_loans(today))
+    assert len(overdue) == 1 and overdue[0].ends_on == today - dt.timedelta(days=3)
+    returned = Loan.objects.get(status="returned")
+    assert returned.ends_on < today and all(item.returned_at for item in returned.items.all())
+    before = list(Loan.objects.values_list("id", "status", "starts_on", "ends_on"))
+    call_command("seed_demo", assets=60, stdout=open("/dev/null", "w"))
+    assert list(Loan.objects.values_list("id", "status", "starts_on", "ends_on")) == before

@@ -171,3 +171,24 @@ def test_notifications_page(client, office):
     assert f"/loans/{loan.pk}/" in page
     client.post("/loans/notifications/")
     assert 'class="unread"' not in client.get("/loans/notifications/").content.decode()
+
+
+def test_the_desk_takes_a_fixed_number_of_queries_with_late_follow_ups(client, office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AssetFactory as Factory
+
+    def count():
+        client.get("/loans/desk/")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/loans/desk/").status_code == 200
+        return len(captured)
+
+    _out_loan(office, ends_in=-9)  # past the 7-day follow-up deadline
+    client.force_login(office["officer"])
+    one = count()
+    for _ in range(3):
+        office["asset"] = Factory(is_lendable=True, division=office["staff"].division)
+        _out_loan(office, ends_in=-9)
+    assert count() == one

@@ -21,7 +21,7 @@ from activity import log
 from assets.models import AcquisitionMethod, Asset, BudgetType, Category, Status
 from assets.services import assets_register_bulk
 from loans import services as loan_services
-from loans.models import ManualVersion
+from loans.models import Loan, LoanItem, ManualVersion
 from demo import data
 from organization.models import Division, Location, User
 
@@ -110,8 +110,8 @@ class Command(BaseCommand):
             for username, user in users.items():
                 if not username.startswith("staff2"):  # staff20–staff25 have not read it yet
                     loan_services.manual_acknowledge(actor=user, version=version)
-            lendable = list(Asset.objects.filter(is_lendable=True, status=Status.IN_USE).order_by("number_key")[:4])
-            if len(lendable) < 4:
+            lendable = list(Asset.objects.filter(is_lendable=True, status=Status.IN_USE).order_by("number_key")[:6])
+            if len(lendable) < 6:
                 return
             today = timezone.localdate()
             day = dt.timedelta(days=1)
@@ -128,6 +128,36 @@ class Command(BaseCommand):
             loan_services.loan_approve(actor=users["supplyhead"], loan=out)
             loan_services.loan_hand_out(actor=users["officer"], loan=out)
             del waiting
+            # A loan already returned and one overdue (handed out, due three days ago), for the desk, the register
+            # and the calendar. The services refuse requests that start in the past, so both go through every move
+            # today and then have their dates moved back with .update(): demo data only, never done by the app.
+            returned = loan_services.loan_request(
+                actor=users["staff"], assets=[lendable[3]], purpose="บันทึกภาพงานประเพณีลอยกระทง", place="outside",
+                where="สวนสาธารณะเทศบาล", starts_on=today, ends_on=today, phone="0812345678")
+            loan_services.loan_endorse(actor=users["divhead"], loan=returned)
+            loan_services.loan_approve(actor=users["head"], loan=returned)
+            loan_services.loan_hand_out(actor=users["officer"], loan=returned, conditions={lendable[3].pk: "ครบ"})
+            loan_services.loan_receive(actor=users["officer"], loan=returned,
+                                       returns={lendable[3].pk: ("good", "คืนครบ สภาพดี")})
+            overdue = loan_services.loan_request(
+                actor=users["divhead"], assets=[lendable[4], lendable[5]], borrower=users["staff"],
+                purpose="ประชุมคณะกรรมการชุมชน", place="inside", starts_on=today, ends_on=today, phone="0812345678")
+            loan_services.loan_approve(actor=users["supplyhead"], loan=overdue)
+            loan_services.loan_hand_out(actor=users["officer"], loan=overdue)
+            self._move_back(returned, starts=14, ends=12, returned=12)
+            self._move_back(overdue, starts=6, ends=3)
+
+    @staticmethod
+    def _move_back(loan, *, starts: int, ends: int, returned: int | None = None) -> None:
+        """Demo data only: put a loan made today through the services into the past (its dates, and when its
+        items went out and came back)."""
+        now = timezone.now()
+        Loan.objects.filter(pk=loan.pk).update(starts_on=timezone.localdate() - dt.timedelta(days=starts),
+                                               ends_on=timezone.localdate() - dt.timedelta(days=ends))
+        items = {"handed_out_at": now - dt.timedelta(days=starts)}
+        if returned is not None:
+            items["returned_at"] = now - dt.timedelta(days=returned)
+        LoanItem.objects.filter(loan=loan).update(**items)
 
     def _assets(self, wanted: int, divisions, users) -> int:
         existing = Asset.objects.count()
