@@ -23,7 +23,7 @@ from . import exports, imports, services
 from .depreciation import annual_rate, schedule, standing
 from .filters import AssetFilter
 from .forms import AssetForm
-from .models import Asset
+from .models import Asset, Status
 from .selectors import assets_visible_to, order_searched, search_is_costly
 from .tables import AssetTable
 
@@ -72,6 +72,8 @@ def asset_detail(request, pk):
         "rate": annual_rate(asset.useful_life_years),
         "history": _readable_history(entries_for_asset(asset.pk)[:100]),
         "can_edit": roles.can(request.user, "asset.edit"),
+        "can_request_loan": roles.can(request.user, "loan.request") and asset.is_lendable
+        and asset.status in (Status.IN_USE, Status.ON_LOAN),
         "today": today,
     })
 

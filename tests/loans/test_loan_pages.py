@@ -192,3 +192,11 @@ def test_the_desk_takes_a_fixed_number_of_queries_with_late_follow_ups(client, o
         office["asset"] = Factory(is_lendable=True, division=office["staff"].division)
         _out_loan(office, ends_in=-9)
     assert count() == one
+
+
+def test_the_register_page_of_a_lendable_asset_offers_a_loan(client, office):
+    client.force_login(office["staff"])
+    page = client.get(f"/assets/{office['asset'].pk}/").content.decode()
+    assert "/loans/new/?asset=407-67-0009" in page and f"/loans/asset/{office['asset'].pk}/" in page
+    client.force_login(office["auditor"])
+    assert "/loans/new/" not in client.get(f"/assets/{office['asset'].pk}/").content.decode()
