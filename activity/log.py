@@ -8,6 +8,7 @@ PostgreSQL; on SQLite, write transactions already run one at a time (BEGIN IMMED
 import datetime as dt
 import hashlib
 import json
+import operator
 from json.encoder import encode_basestring as _string  # JSON string literal, ensure_ascii=False
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +27,7 @@ _LOCK_KEY = 0x50484154  # "PHAT"
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_EXACT_SCALARS = frozenset(_SCALARS)  # kept as they are without a call (a snapshot has two dozen values)
 
 
 def canonical(value: Any) -> Any:
@@ -33,7 +35,7 @@ def canonical(value: Any) -> Any:
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, dict):
-        return {str(k): canonical(v) for k, v in value.items()}
+        return {str(k): v if v.__class__ in _EXACT_SCALARS else canonical(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [canonical(v) for v in value]
         return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
@@ -143,6 +145,7 @@ def _build(change: Change, when: dt.datetime, prev_hash: str) -> tuple[dict, lis
 
 _ENTRY_FIELDS = ["created_at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
                  "division_id", "details_json", "prev_hash", "hash"]
+_entry_row = operator.itemgetter(*_ENTRY_FIELDS)
 
 
 def record_many(changes: list[Change], *, batch_size: int = 2000) -> list[int]:
@@ -158,10 +161,7 @@ def record_many(changes: list[Change], *, batch_size: int = 2000) -> list[int]:
             values, asset_ids = _build(change, now, prev)
             built.append((values, asset_ids))
             prev = values["hash"]
-        insert_rows(Entry, _ENTRY_FIELDS, [
-            tuple(values[name] for name in _ENTRY_FIELDS)
-            for values, _ in built
-        ], batch_size=batch_size)
+        insert_rows(Entry, _ENTRY_FIELDS, [_entry_row(values) for values, _ in built], batch_size=batch_size)
         # Everything after the old head is ours: every append holds the chain lock until it commits.
         ids = list(Entry.objects.filter(id__gt=head_id).order_by("id").values_list("id", flat=True))
         if len(ids) != len(built):

@@ -75,10 +75,12 @@ class RowError:
 
 @dataclass
 class NewAsset:
-    """A row that registers a new asset: `values` is the row for assets_register_bulk."""
+    """A row that registers a new asset: `values` is the row as read; `asset` the unsaved Asset built from
+    it and checked (services.asset_check), which commit hands to assets_register_bulk (that checks it again)."""
 
     line: int
     values: dict
+    asset: Asset | None = None
 
     @property
     def number(self) -> str:
@@ -172,7 +174,7 @@ def commit_import(plan: ImportPlan, *, actor) -> ImportResult:
             actor=actor, changes={change.asset.pk: change.values for change in plan.to_change}
         ) if plan.to_change else []
         created = services.assets_register_bulk(
-            actor=actor, rows=[new.values for new in plan.to_create]
+            actor=actor, assets=[_new_asset(new) for new in plan.to_create]
         ) if plan.to_create else []
     except ValidationError as error:
         raise ImportRefused(_("ไม่ได้นำเข้า: ข้อมูลในทะเบียนเปลี่ยนไประหว่างตรวจสอบ กรุณาตรวจสอบไฟล์อีกครั้ง"),
@@ -184,6 +186,17 @@ def commit_import(plan: ImportPlan, *, actor) -> ImportResult:
                    details={"filename": plan.filename, "rows": plan.rows, "created": len(created),
                             "changed": len(changed), "unchanged": plan.unchanged})
     return ImportResult(created=created, changed=changed)
+
+
+def _new_asset(new: NewAsset) -> Asset:
+    """The asset the plan built for a new row (built again from its values if it was not kept or was saved)."""
+    asset = new.asset
+    if asset is None or not asset._state.adding:
+        values = dict(new.values)
+        number = values.pop("number", "")
+        asset = services.asset_new(**values)
+        asset.number = number
+    return asset
 
 
 # --- headers -----------------------------------------------------------------------------------------
@@ -571,14 +584,16 @@ class _Planner:
         fields.update(values)
         if fields["useful_life_years"] is None:
             fields["useful_life_years"] = fields["category"].useful_life_years
+        asset = services.asset_new(status=status, **fields)
         try:
-            services.asset_check(services.asset_new(status=status, **fields))
+            services.asset_check(asset)
         except ValidationError as error:
             plan.errors.append(RowError(line, [services.describe_error(error)]))
             return
         fields["unit_price"] = fields["unit_price"].quantize(CENT)
         fields.update(number=number, status=status)
-        plan.to_create.append(NewAsset(line, fields))
+        asset.number = number
+        plan.to_create.append(NewAsset(line, fields, asset))
 
     def _plan_change(self, plan: ImportPlan, line: int, asset: Asset, values: dict) -> None:
         if "useful_life_years" in values and values["useful_life_years"] is None:

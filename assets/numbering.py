@@ -38,10 +38,45 @@ def format_number(pattern: str, *, category: Category, fiscal_year_be: int, run:
             "pattern": pattern, "error": error}) from None
 
 
-def numbers_in_use(keys: list[str]) -> set[str]:
-    """Which of these number keys an asset has now or had before (old numbers stay with their asset)."""
-    return (set(Asset.objects.filter(number_key__in=keys).values_list("number_key", flat=True))
-            | set(NumberAlias.objects.filter(number_key__in=keys).values_list("number_key", flat=True)))
+def numbers_in_use(keys) -> set[str]:
+    """Which of these number keys an asset has now or had before (old numbers stay with their asset).
+
+    Any number of keys: on PostgreSQL one query with each key list as a single array parameter
+    (`= ANY(%s)`, read by the btree index on number_key); elsewhere IN (...) lists of IN_BATCH keys."""
+    keys = list(keys)
+    if not keys:
+        return set()
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        sql = " UNION ".join(
+            f"SELECT {quote('number_key')} FROM {quote(model._meta.db_table)} WHERE {quote('number_key')} = ANY(%s)"
+            for model in (Asset, NumberAlias))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [keys, keys])
+            return {key for (key,) in cursor.fetchall()}
+    taken: set[str] = set()
+    for start in range(0, len(keys), IN_BATCH):
+        batch = keys[start:start + IN_BATCH]
+        taken.update(Asset.objects.filter(number_key__in=batch).values_list("number_key", flat=True))
+        taken.update(NumberAlias.objects.filter(number_key__in=batch).values_list("number_key", flat=True))
+    return taken
+
+
+def ids_by_number_key(keys) -> dict[str, int]:
+    """{number key: asset id} of the assets that have these keys (one array query on PostgreSQL)."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {quote('number_key')}, {quote('id')} FROM {quote(Asset._meta.db_table)} "
+                           f"WHERE {quote('number_key')} = ANY(%s)", [keys])
+            return dict(cursor.fetchall())
+    ids: dict[str, int] = {}
+    for start in range(0, len(keys), IN_BATCH):
+        ids.update(Asset.objects.filter(number_key__in=keys[start:start + IN_BATCH]).values_list("number_key", "id"))
+    return ids
 
 
 def allocate_numbers_many(wanted: dict[tuple[Category, int], int]) -> dict[tuple[Category, int], list[str]]:
@@ -74,10 +109,7 @@ def allocate_numbers_many(wanted: dict[tuple[Category, int], int]) -> dict[tuple
                 counter.last += 1
                 number = format_number(pattern, category=category, fiscal_year_be=year, run=counter.last)
                 candidates[number_key(number)] = ((category, year), number)
-        keys = list(candidates)
-        taken = set()
-        for start in range(0, len(keys), IN_BATCH):
-            taken |= numbers_in_use(keys[start:start + IN_BATCH])
+        taken = numbers_in_use(candidates)
         pending = {}
         for key, (group, number) in candidates.items():
             if key in taken:

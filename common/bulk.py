@@ -45,7 +45,7 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: list[tuple],
     per_statement = max(1, min(batch_size, _rows_per_statement(len(fields))))
     preparing = [(index, field) for index, field in enumerate(field_objects)
                  if not (field.is_relation or isinstance(field, _AS_IS))]
-    cache: dict = {}  # the same date or time recurs across rows (a whole import shares one timestamp)
+    cache: dict = {}  # the same date, time or text recurs across rows (a whole import shares one timestamp)
     if connection.vendor == "postgresql":
         _copy_rows(meta.db_table, columns, rows, preparing, cache)
         return
@@ -76,7 +76,7 @@ def _prepared(row: tuple, preparing: list, cache: dict) -> list:
             continue
         if isinstance(value, Decimal) and isinstance(field, models.DecimalField):
             continue  # what get_db_prep_save would return: the drivers take Decimals
-        if isinstance(value, (dt.date, dt.datetime)):
+        if isinstance(value, (dt.date, dt.datetime, str)):  # a FileField's "" on every row, say
             key = (index, value)
             if key not in cache:
                 cache[key] = field.get_db_prep_save(value, connection)

@@ -111,3 +111,63 @@ def test_bulk_register_still_reads_its_rows_the_same_way(officer, division, loca
     asset = Asset.objects.get(pk=asset.pk)
     assert (asset.number, asset.useful_life_years, asset.unit, asset.status) == ("416-67-0001", 3, "เครื่อง", Status.IN_USE)
     assert asset.search_text == "416-67-0001 เครื่องพิมพ์"
+
+
+def _handed(division, location, **extra):
+    fields = dict(name="เครื่องพิมพ์", category=Category.objects.get(code="416"), division=division, location=location,
+                  acquired_on=dt.date(2024, 3, 15), unit_price=Decimal("5000"), useful_life_years=None)
+    fields.update(extra)
+    return services.asset_new(**fields)
+
+
+def test_bulk_register_takes_built_assets_and_checks_them_again(officer, division, location):
+    good, legacy = _handed(division, location), _handed(division, location, number=" OLD-1 ")
+    bad = _handed(division, location, unit_price=Decimal("-1"))
+    before = Entry.objects.count()
+    with pytest.raises(ValidationError, match="ติดลบ"):
+        services.assets_register_bulk(actor=officer, assets=[good, legacy, bad])
+    assert Asset.objects.count() == 0 and Entry.objects.count() == before
+    assert good.pk is None and good._state.adding and good.number == ""  # left as it came: may be handed again
+    saved = services.assets_register_bulk(actor=officer, assets=[good, legacy])
+    assert saved == [good, legacy] and good.pk and legacy.pk and not good._state.adding
+    assert sorted(Asset.objects.values_list("number", flat=True)) == ["416-67-0001", "OLD-1"]
+    assert Entry.objects.count() == before + 2
+    with pytest.raises(ValidationError, match="มีอยู่ในทะเบียนแล้ว"):
+        services.assets_register_bulk(actor=officer, assets=[_handed(division, location, number="old-1")])
+
+
+def test_bulk_register_refuses_saved_assets_and_relations_given_by_id(officer, division, location, computer_category):
+    saved = AssetFactory(division=division, location=location, category=computer_category)
+    with pytest.raises(TypeError):
+        services.assets_register_bulk(actor=officer, assets=[saved])
+    by_id = Asset(name="x", category_id=computer_category.pk, division_id=division.pk, acquired_on=dt.date(2024, 1, 1),
+                  unit_price=Decimal("1"))
+    with pytest.raises(TypeError):
+        services.assets_register_bulk(actor=officer, assets=[by_id])
+
+
+def test_numbers_in_use_reads_numbers_and_old_numbers_in_one_query(officer, division, location, computer_category):
+    from assets.models import NumberAlias
+    from assets.numbering import ids_by_number_key, numbers_in_use
+
+    asset = AssetFactory(division=division, location=location, category=computer_category, number="A-1", number_key="A-1")
+    NumberAlias.objects.create(asset=asset, number="B-1", number_key="B-1")
+    with CaptureQueriesContext(connection) as captured:
+        assert numbers_in_use(["A-1", "B-1", "C-1"]) == {"A-1", "B-1"}
+    if connection.vendor == "postgresql":
+        assert len(captured) == 1
+    assert numbers_in_use([]) == set()
+    assert ids_by_number_key(["A-1", "B-1"]) == {"A-1": asset.pk}
+
+
+def test_bulk_register_failing_late_leaves_built_assets_unsaved(officer, division, location, monkeypatch):
+    asset = _handed(division, location)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("log down")
+
+    monkeypatch.setattr(services.log, "record_many", broken)
+    with pytest.raises(RuntimeError):
+        services.assets_register_bulk(actor=officer, assets=[asset])
+    assert (asset.pk, asset.number, asset.number_key, asset._state.adding) == (None, "", "", True)
+    assert Asset.objects.count() == 0
