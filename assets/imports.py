@@ -217,7 +217,7 @@ def header_aliases() -> dict[str, str]:
     aliases = {}
     for name in REGISTER_FIELDS:
         aliases[_norm(name)] = name
-        for language, _ in settings.LANGUAGES:
+        for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 aliases[_norm(Asset._meta.get_field(name).verbose_name)] = name
     return aliases
@@ -389,7 +389,7 @@ def _status_aliases() -> dict[str, str]:
     aliases = {}
     for value, label in Status.choices:
         aliases[_norm(value)] = value
-        for language, _ in settings.LANGUAGES:
+        for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 aliases[_norm(label)] = value
     return aliases

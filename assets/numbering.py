@@ -105,7 +105,7 @@ def allocate_numbers_many(wanted: dict[tuple[Category, int], int]) -> dict[tuple
         candidates: dict[str, tuple[tuple[Category, int], str]] = {}
         for (category, year), count in pending.items():
             counter = counters[(category.pk, year)]
-            for _ in range(count):
+            for _run in range(count):
                 counter.last += 1
                 number = format_number(pattern, category=category, fiscal_year_be=year, run=counter.last)
                 candidates[number_key(number)] = ((category, year), number)

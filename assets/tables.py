@@ -23,5 +23,3 @@ class AssetTable(tables.Table):
         attrs = {"class": "table"}
         template_name = "tables/asset_table.html"  # rows written by the template itself
         order_by = ("number",)
-        per_page = 25
-        per_page_field = "_per_page_unused"  # the view reads and clamps ?per_page itself

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assets.filters import AssetFilter
-from assets.models import Asset, Status
+from assets.models import Status
 from assets.selectors import assets_visible_to
 from organization import roles
 

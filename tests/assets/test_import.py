@@ -24,7 +24,7 @@ from assets.models import AcquisitionMethod, Asset, BudgetType, Category, Number
 from common.spreadsheets import write_csv, write_xlsx
 from organization.models import Division
 from tests.conftest import make_user
-from tests.factories import AssetFactory, DivisionFactory, LocationFactory
+from tests.factories import DivisionFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 

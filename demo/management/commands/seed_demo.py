@@ -115,7 +115,7 @@ class Command(BaseCommand):
                 return
             today = timezone.localdate()
             day = dt.timedelta(days=1)
-            waiting = loan_services.loan_request(
+            loan_services.loan_request(  # waits for the division head
                 actor=users["staff"], assets=[lendable[0]], purpose="ประชุมประชาคมหมู่บ้าน หมู่ 3", place="inside",
                 starts_on=today + day, ends_on=today + 2 * day, phone="0812345678")
             endorsed = loan_services.loan_request(
@@ -127,7 +127,6 @@ class Command(BaseCommand):
                 place="inside", starts_on=today, ends_on=today + 5 * day, phone="0812345678")
             loan_services.loan_approve(actor=users["supplyhead"], loan=out)
             loan_services.loan_hand_out(actor=users["officer"], loan=out)
-            del waiting
             # A loan already returned and one overdue (handed out, due three days ago), for the desk, the register
             # and the calendar. The services refuse requests that start in the past, so both go through every move
             # today and then have their dates moved back with .update(): demo data only, never done by the app.
