@@ -28,7 +28,8 @@ class AssetFilter(django_filters.FilterSet):
     division = django_filters.ModelChoiceFilter(label=_("กอง"), queryset=Division.objects.all(), empty_label=ALL)
     location = django_filters.ModelChoiceFilter(label=_("สถานที่"), queryset=Location.objects.select_related("division"),
                                                 empty_label=ALL)
-    status = django_filters.ChoiceFilter(label=_("สถานะ"), choices=Status.choices, empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("สถานะ"), choices=Status.choices,
+                                         empty_label=_("ทั้งหมด (ยกเว้นจำหน่ายแล้ว)"))
     fiscal_year = django_filters.ChoiceFilter(
         label=_("ปีงบประมาณที่ได้มา"), choices=_fiscal_year_choices, method="filter_fiscal_year", empty_label=ALL
     )
@@ -36,6 +37,12 @@ class AssetFilter(django_filters.FilterSet):
     class Meta:
         model = Asset
         fields = ["q", "category", "division", "location", "status", "fiscal_year"]
+
+    def filter_queryset(self, queryset):
+        """The active register: disposed-of assets are left out unless the status filter asks for them."""
+        queryset = super().filter_queryset(queryset)
+        chosen = self.form.cleaned_data.get("status") if hasattr(self.form, "cleaned_data") else None
+        return queryset if chosen else queryset.exclude(status=Status.DISPOSED)
 
     def filter_text(self, queryset, name, value):
         return search_assets(queryset, value)

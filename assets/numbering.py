@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -21,6 +22,19 @@ _SPACES = re.compile(r"\s+")
 def number_key(number: str) -> str:
     """What uniqueness compares: Thai digits as Arabic, spaces collapsed, upper case."""
     return _SPACES.sub(" ", to_arabic_digits(number or "").strip()).upper()
+
+
+_URL_NUMBER = re.compile(r"/a/([^/?#]+)")
+
+
+def number_from_scan(text: str) -> str:
+    """What a scanner or a person typed: a number, or a label's full URL (its /a/<number> part is used)."""
+    text = (text or "").strip()
+    if "/a/" in text:
+        match = _URL_NUMBER.search(urlparse(text).path if "://" in text else text)
+        if match:
+            return unquote(match.group(1))
+    return text
 
 
 def current_pattern() -> str:

@@ -5,9 +5,6 @@ property, whom to contact) and a sign-in button that comes back here. Signed-in 
 status, place and custodian, and the actions their role allows.
 """
 
-import re
-from urllib.parse import unquote, urlparse
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -20,6 +17,7 @@ from organization.models import Division, Location, Organization, User
 
 from . import services
 from .models import Status
+from .numbering import number_from_scan
 from .selectors import asset_by_number
 
 
@@ -59,19 +57,6 @@ def scan(request, number: str):
             and asset.status in (Status.IN_USE, Status.ON_LOAN),
         )
     return render(request, "assets/scan.html", context)
-
-
-_URL_NUMBER = re.compile(r"/a/([^/?#]+)")
-
-
-def number_from_scan(text: str) -> str:
-    """What a scanner or a person typed: a number, or a label's full URL (its /a/<number> part is used)."""
-    text = (text or "").strip()
-    if "/a/" in text:
-        match = _URL_NUMBER.search(urlparse(text).path if "://" in text else text)
-        if match:
-            return unquote(match.group(1))
-    return text
 
 
 @login_not_required

@@ -101,6 +101,17 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
 
+@dataclass
+class SheetSpec:
+    """One sheet of a workbook: its title, header row, rows, and optional number formats and widths."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    number_formats: dict[int, str] | None = None
+    widths: Sequence[float] | None = None
+
+
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Sheet1", *,
                number_formats: dict[int, str] | None = None, widths: Sequence[float] | None = None) -> bytes:
     """An .xlsx of one sheet (openpyxl, write-only): a bold, frozen header row, then the rows.
@@ -109,32 +120,38 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_titl
     number format such as "#,##0.00"); dates are written as dates. `widths` are column widths in
     characters.
     """
+    return write_xlsx_sheets([SheetSpec(sheet_title, headers, rows, number_formats, widths)])
+
+
+def write_xlsx_sheets(specs: Sequence[SheetSpec]) -> bytes:
+    """An .xlsx of several sheets, each written as write_xlsx writes its one."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths or ()):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
     bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=neutralise(str(header)))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    formats = dict(number_formats or {})
-    for row in rows:
-        values = [neutralise(value) for value in row]
-        for index, number_format in formats.items():
-            if index < len(values) and values[index] is not None and not isinstance(values[index], str):
-                cell = WriteOnlyCell(sheet, value=values[index])
-                cell.number_format = number_format
-                values[index] = cell
-        sheet.append(values)
+    for spec in specs:
+        sheet = workbook.create_sheet(title=_sheet_title(spec.title))
+        sheet.freeze_panes = "A2"
+        for index, width in enumerate(spec.widths or ()):
+            sheet.column_dimensions[get_column_letter(index + 1)].width = width
+        header_cells = []
+        for header in spec.headers:
+            cell = WriteOnlyCell(sheet, value=neutralise(str(header)))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        formats = dict(spec.number_formats or {})
+        for row in spec.rows:
+            values = [neutralise(value) for value in row]
+            for index, number_format in formats.items():
+                if index < len(values) and values[index] is not None and not isinstance(values[index], str):
+                    cell = WriteOnlyCell(sheet, value=values[index])
+                    cell.number_format = number_format
+                    values[index] = cell
+            sheet.append(values)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("scan/", scan.scanner, name="scanner"),
     path("assets/", include("assets.urls")),
     path("loans/", include("loans.urls")),
+    path("inspections/", include("audits.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -77,3 +77,10 @@ def asset_bookings(asset_id: int, first: dt.date, last: dt.date) -> QuerySet[Loa
             .filter(Q(loan__ends_on__gte=first) | Q(returned_at__gte=since)
                     | Q(loan__status=Loan.Status.OUT, returned_at__isnull=True))
             .order_by("loan__starts_on", "loan_id"))
+
+
+def current_loans_of(asset_ids) -> dict[int, Loan]:
+    """The loan that has each of these assets out now (handed out, not back yet), by asset id."""
+    items = (LoanItem.objects.select_related("loan__borrower")
+             .filter(asset_id__in=list(asset_ids), returned_at__isnull=True, loan__status=Loan.Status.OUT))
+    return {item.asset_id: item.loan for item in items}

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from activity.admin_logging import LoggedModelAdmin
 
 from . import roles
-from .models import Division, Location, Organization, User
+from .models import Division, Holiday, Location, Organization, User
 
 admin.site.site_header = _("พัสดุ: ผู้ดูแลข้อมูลอ้างอิง")
 admin.site.site_title = _("พัสดุ")
@@ -61,3 +61,11 @@ class UserAdmin(LoggedModelAdmin, BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Holiday)
+class HolidayAdmin(LoggedModelAdmin):
+    role_check = staticmethod(_reference_editor)
+    list_display = ("date", "name")
+    search_fields = ("name",)
+    date_hierarchy = "date"

@@ -87,3 +87,18 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class Holiday(models.Model):
+    """A public holiday (or a special day off the cabinet announces): not a working day for due dates."""
+
+    date = models.DateField(_("วันที่"), unique=True)
+    name = models.CharField(_("ชื่อวันหยุด"), max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("วันหยุดราชการ")
+        verbose_name_plural = _("วันหยุดราชการ")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"

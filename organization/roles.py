@@ -42,6 +42,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "organization.edit": frozenset({ADMINISTRATOR}),
     "staff.manage": frozenset({ADMINISTRATOR}),
     "reference.edit": frozenset({PROPERTY_OFFICER, ADMINISTRATOR}),
+    # Inspection (DOMAIN.md section 5): the head of agency or of the supply unit appoints and receives the report;
+    # only the inspectors appointed to a round count it (object scope: audits.selectors).
+    "inspection.manage": frozenset({AGENCY_HEAD, SUPPLY_HEAD, ADMINISTRATOR}),
+    "inspection.accept": frozenset({AGENCY_HEAD}),
+    "inspection.view_all": frozenset({AUDITOR, ADMINISTRATOR, AGENCY_HEAD, SUPPLY_HEAD, PROPERTY_OFFICER}),
+    "disposal.manage": frozenset({PROPERTY_OFFICER, SUPPLY_HEAD, ADMINISTRATOR}),
+    "disposal.approve": frozenset({AGENCY_HEAD}),
     "activity.view_all": frozenset({AUDITOR, ADMINISTRATOR, AGENCY_HEAD}),
     "activity.view_own": ALL_ROLES,
 }

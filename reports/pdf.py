@@ -7,6 +7,7 @@ everything else (http, other file:// paths), so a template can never reach the n
 
 import io
 import multiprocessing
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -17,6 +18,8 @@ from django.template.loader import render_to_string
 from pypdf import PdfWriter
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+from thai.digits import to_thai_digits
 
 FONT_CONFIG = FontConfiguration()
 _ALLOWED_ROOTS = [Path(settings.SARABUN_DIR).resolve(), *(Path(p).resolve() for p in settings.STATICFILES_DIRS
@@ -54,6 +57,28 @@ def font_face_css() -> str:
         f'@font-face {{ font-family: "Sarabun"; font-weight: {weight}; src: url("{(fonts / name).as_uri()}"); }}'
         for weight, name in ((400, "Sarabun-Regular.ttf"), (700, "Sarabun-Bold.ttf"))
     )
+
+
+_TEXT_BETWEEN_TAGS = re.compile(r">([^<]+)<")
+_STYLE = re.compile(r"<style.*?</style>", re.S)
+
+
+_ENTITY = re.compile(r"(&#?\w+;)")
+
+
+def _thai_text(text: str) -> str:
+    return "".join(part if _ENTITY.fullmatch(part) else to_thai_digits(part) for part in _ENTITY.split(text))
+
+
+def thai_digits_html(html: str) -> str:
+    """The document's text with Thai digits (๐–๙); tags, attributes and the stylesheet keep theirs."""
+    styles = _STYLE.findall(html)
+    body = _STYLE.sub("<style></style>", html)
+    body = _TEXT_BETWEEN_TAGS.sub(lambda match: ">" + _thai_text(match.group(1)) + "<", body)
+    for style in styles:  # page numbers too: CSS counters in the Thai counter style
+        style = style.replace("counter(page)", "counter(page, thai)").replace("counter(pages)", "counter(pages, thai)")
+        body = body.replace("<style></style>", style, 1)
+    return body
 
 
 def html_to_pdf(html: str, *, css: str = "") -> bytes:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_log, label_sheets, loan_form, register_card
+from . import activity_log, inspection_report, label_sheets, loan_form, register_card
 
 app_name = "reports"
 urlpatterns = [
@@ -11,5 +11,6 @@ urlpatterns = [
     # The register cards live next to the register's own pages (/assets/...).
     path("assets/<int:pk>/card.pdf", register_card.asset_card, name="register_card"),
     path("assets/cards.pdf", register_card.asset_cards, name="register_cards"),
+    path("inspections/<int:pk>/report.pdf", inspection_report.inspection_report_pdf, name="inspection_report"),
     path("loans/<int:pk>/form.pdf", loan_form.loan_form_pdf, name="loan_form"),
 ]

@@ -87,7 +87,8 @@ def _seed_reference_data():
 
     from django.apps import apps
 
-    for module in ("organization.migrations.0002_roles_and_profile", "assets.migrations.0003_reference_data",
+    for module in ("organization.migrations.0002_roles_and_profile", "organization.migrations.0005_seed_holidays",
+                   "assets.migrations.0003_reference_data",
                    "reports.migrations.0002_seed_layouts"):
         importlib.import_module(module).forwards(apps, None)
 

@@ -15,9 +15,21 @@
   }
   start.hidden = false;
 
+  // A plain scanner page submits its form; a counting page (data-scan-event) takes each code as an event
+  // and the camera keeps scanning (the same code again within 3 s is ignored).
+  var continuous = !!input.form.dataset.scanEvent;
+  var last = { text: "", at: 0 };
+
   function go(text) {
+    if (continuous && text === last.text && Date.now() - last.at < 3000) return true;
+    last = { text: text, at: Date.now() };
     input.value = text;
-    input.form.submit();
+    if (!continuous) {
+      input.form.submit();
+      return false;
+    }
+    input.form.dispatchEvent(new CustomEvent("scanned", { detail: text }));
+    return true;
   }
 
   function loadFallback() {
@@ -33,7 +45,7 @@
 
   function detectorLoop(detector) {
     detector.detect(video).then(function (codes) {
-      if (codes.length) return go(codes[0].rawValue);
+      if (codes.length && !go(codes[0].rawValue)) return;
       requestAnimationFrame(function () { detectorLoop(detector); });
     }).catch(function () { requestAnimationFrame(function () { detectorLoop(detector); }); });
   }
@@ -48,7 +60,7 @@
         context.drawImage(video, 0, 0);
         var frame = context.getImageData(0, 0, canvas.width, canvas.height);
         var code = decode(frame.data, frame.width, frame.height, { inversionAttempts: "dontInvert" });
-        if (code && code.data) return go(code.data);
+        if (code && code.data && !go(code.data)) return;
       }
       requestAnimationFrame(tick);
     })();

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from activity.models import Entry
 from assets import services
 from assets.models import Status
-from assets.scan import number_from_scan
+from assets.numbering import number_from_scan
 from tests.factories import LocationFactory
 
 
