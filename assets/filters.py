@@ -38,11 +38,14 @@ class AssetFilter(django_filters.FilterSet):
         model = Asset
         fields = ["q", "category", "division", "location", "status", "fiscal_year"]
 
-    def filter_queryset(self, queryset):
+    @property
+    def qs(self):
         """The active register: disposed-of assets are left out unless the status filter asks for them."""
-        queryset = super().filter_queryset(queryset)
-        chosen = self.form.cleaned_data.get("status") if hasattr(self.form, "cleaned_data") else None
-        return queryset if chosen else queryset.exclude(status=Status.DISPOSED)
+        if not hasattr(self, "_active_qs"):
+            queryset = super().qs
+            chosen = self.form.cleaned_data.get("status") if self.is_bound and self.form.is_valid() else None
+            self._active_qs = queryset if chosen else queryset.exclude(status=Status.DISPOSED)
+        return self._active_qs
 
     def filter_text(self, queryset, name, value):
         return search_assets(queryset, value)

@@ -146,3 +146,26 @@ def test_disposal_pages(client, org):
     client.force_login(org["people"]["staff"])
     assert client.get(f"/inspections/disposals/{case.pk}/").status_code == 404
     assert client.get("/inspections/disposals/").status_code == 403
+
+
+def test_disposed_assets_leave_the_active_register_but_stay_findable(client, org):
+    from assets.models import Status as AssetStatus
+    from tests.factories import AssetFactory
+
+    AssetFactory(number="416-50-0001", name="เครื่องพิมพ์ดีดเก่า", division=org["palad"], status=AssetStatus.DISPOSED)
+    client.force_login(org["people"]["auditor"])
+    assert "416-50-0001" not in client.get("/assets/").content.decode()
+    assert "416-50-0001" in client.get("/assets/?status=disposed").content.decode()
+    assert client.get("/a/416-50-0001").status_code == 200
+
+
+def test_demo_data_has_rounds_and_a_disposal(db, settings):
+    settings.DEBUG = True
+    from django.core.management import call_command
+
+    from audits.models import DisposalCase
+
+    call_command("seed_demo", assets=300, verbosity=0)
+    statuses = set(Round.objects.values_list("status", flat=True))
+    assert {Round.Status.ACCEPTED, Round.Status.SUBMITTED}.issubset(statuses)
+    assert DisposalCase.objects.filter(status=DisposalCase.Status.REPORTED).exists()

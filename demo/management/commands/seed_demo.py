@@ -20,13 +20,19 @@ from django.utils.translation import gettext as _
 from activity import log
 from assets.models import AcquisitionMethod, Asset, BudgetType, Category, Status
 from assets.services import assets_register_bulk
+from audits import services as inspection_services
+from audits.models import Line, Round
 from loans import services as loan_services
+from loans.selectors import current_loans_of
 from loans.models import Loan, LoanItem, ManualVersion
 from demo import data
+from organization import workdays
 from organization.models import Division, Location, User
+from thai.dates import fiscal_year
 
 DEMO_PASSWORD = "ngao-demo-2567"
 CHUNK = 10_000
+DEMO_INSPECTION_LIMIT = 5_000  # demo rounds scan every asset through the services: only for demo-sized registers
 
 
 class Command(BaseCommand):
@@ -52,6 +58,7 @@ class Command(BaseCommand):
                 users = self._users(divisions)
             created = self._assets(assets, divisions, users)
             self._loans(users)
+            self._inspections(users)
             self.stdout.write(self.style.SUCCESS(
                 _("ข้อมูลสาธิตพร้อม: ครุภัณฑ์ %(count)s รายการ (เพิ่ม %(created)s) ใน %(seconds)s วินาที") % {
                     "count": f"{Asset.objects.count():,}", "created": f"{created:,}",
@@ -145,6 +152,79 @@ class Command(BaseCommand):
             loan_services.loan_hand_out(actor=users["officer"], loan=overdue)
             self._move_back(returned, starts=14, ends=12, returned=12)
             self._move_back(overdue, starts=6, ends=3)
+
+    def _inspections(self, users) -> None:
+        """Two annual rounds and a spot check, through the services: the year before last counted, reported,
+        accepted and its damaged assets disposed of; last year's counted and reported, waiting for the head
+        of agency; a spot check of กองช่าง being counted now."""
+        if Round.objects.exists() or not Asset.objects.exists() or Asset.objects.count() > DEMO_INSPECTION_LIMIT:
+            return  # a benchmark-sized register is counted by the benchmarks themselves
+        today = timezone.localdate()
+        current = fiscal_year(today)
+        inspectors = [users["staff"], users["divhead"], users["staff01"]]
+        with transaction.atomic():
+            older = self._counted_round(users, inspectors, current - 2, order="45/" + str(current - 2))
+            inspection_services.round_accept(actor=users["head"], round_=older,
+                                             note="ให้เจ้าหน้าที่พัสดุดำเนินการจำหน่ายตามระเบียบ")
+            broken = list(Asset.objects.filter(status__in=[Status.DAMAGED, Status.DETERIORATED]).order_by("number_key"))
+            if broken:
+                case = inspection_services.disposal_propose(
+                    actor=users["officer"], assets=broken, title="จำหน่ายครุภัณฑ์ชำรุดตามผลการตรวจสอบประจำปี",
+                    reason="ชำรุดและเสื่อมสภาพจากการใช้งานตามปกติ ซ่อมแซมไม่คุ้มค่า", path="direct", method="sale",
+                    round_=older)
+                ordered = older.due_on + dt.timedelta(days=14)
+                inspection_services.disposal_approve(actor=users["head"], case=case, order_number="12/" + str(current - 1),
+                                                     ordered_on=ordered)
+                inspection_services.disposal_complete(actor=users["officer"], case=case,
+                                                      completed_on=ordered + dt.timedelta(days=40),
+                                                      recipient="ร้านรับซื้อของเก่า ส.เจริญ", proceeds=Decimal("3500.00"))
+                inspection_services.disposal_report_sao(actor=users["officer"], case=case,
+                                                        notified_on=ordered + dt.timedelta(days=55),
+                                                        reference="รน 52101/" + str(current - 1) + "-018")
+            self._counted_round(users, inspectors, current - 1, order="38/" + str(current - 1))
+            spot = inspection_services.round_appoint(
+                actor=users["admin"], kind="spot", division=Division.objects.get(code="CHANG"), starts_on=today,
+                order_number="77/" + str(current), order_date=today, appointed_by=users["supplyhead"],
+                inspectors=[users["staff"], users["staff02"]])
+            if spot.starts_on <= today:
+                spot = inspection_services.round_start(actor=users["staff"], round_=spot, today=today)
+                sheet = spot.sheets.get()
+                for number in sheet.lines.order_by("id").values_list("number", flat=True)[: sheet.expected_count // 2]:
+                    inspection_services.inspection_scan(actor=users["staff02"], sheet=sheet, number=number)
+
+    @staticmethod
+    def _counted_round(users, inspectors, year: int, *, order: str):
+        """An annual round counted in full (a few assets damaged, deteriorated, not needed or missing) and
+        reported three working days before its due date."""
+        first = inspection_services.annual_dates(year)
+        round_ = inspection_services.round_appoint(
+            actor=users["admin"], fiscal_year=year, order_number=order, order_date=first["starts_on"] - dt.timedelta(days=14),
+            appointed_by=users["head"], inspectors=inspectors)
+        round_ = inspection_services.round_start(actor=inspectors[0], round_=round_, today=round_.starts_on)
+        rng = random.Random(year)
+        on_loan = set(current_loans_of(Line.objects.filter(round=round_).values_list("asset_id", flat=True)))
+        when = timezone.make_aware(dt.datetime.combine(round_.starts_on, dt.time(9, 30)))
+        for index, sheet in enumerate(round_.sheets.order_by("id")):
+            inspector = inspectors[index % len(inspectors)]
+            lines = list(sheet.lines.order_by("id"))
+            missing = {line.pk for line in lines[-1:]} if index < 2 else set()
+            for line in lines:
+                if line.pk in missing:
+                    continue
+                if line.asset_id in on_loan:
+                    inspection_services.line_confirm_on_loan(actor=inspector, line=line)
+                    continue
+                roll = rng.random()
+                condition = ("damaged" if roll < 0.03 else "deteriorated" if roll < 0.05
+                             else "not_needed" if roll < 0.06 else "usable")
+                inspection_services.inspection_scan(actor=inspector, sheet=sheet, number=line.number,
+                                                    condition=condition, scanned_at=when + dt.timedelta(hours=index),
+                                                    note="ชำรุด ใช้งานไม่ได้" if condition == "damaged" else "")
+            if missing:
+                inspection_services.lines_declare_missing(actor=inspector, sheet=sheet, note="ค้นหาทุกห้องแล้วไม่พบ")
+            inspection_services.sheet_close(actor=inspector, sheet=sheet)
+        submitted_on = workdays.nth_working_day(round_.starts_on, 27)
+        return inspection_services.round_submit(actor=inspectors[0], round_=round_, today=submitted_on)
 
     @staticmethod
     def _move_back(loan, *, starts: int, ends: int, returned: int | None = None) -> None:
