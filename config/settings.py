@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "assets",
     "loans",
     "audits",
+    "procurement",
     "reports",
     "demo",
 ]

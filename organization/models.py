@@ -22,6 +22,10 @@ class Organization(models.Model):
     loan_endorsement_required = models.BooleanField(
         _("ใบยืมต้องให้หัวหน้ากองของผู้ยืมเห็นชอบก่อนอนุมัติ"), default=True,
     )
+    specific_method_limit = models.DecimalField(
+        _("วงเงินสูงสุดของวิธีเฉพาะเจาะจง (บาท)"), max_digits=14, decimal_places=2, default=500000,
+        help_text=_("ซื้อหรือจ้างด้วยวิธีเฉพาะเจาะจงเกินวงเงินนี้ต้องบันทึกเหตุผล"),
+    )
     asset_number_pattern = models.CharField(
         _("รูปแบบหมายเลขครุภัณฑ์"), max_length=100, default="{category}-{year}-{run:04d}",
         help_text=_("ใช้ {category} รหัสประเภท, {year} ปีงบประมาณ พ.ศ. 2 หลัก, {year4} 4 หลัก, {run:04d} ลำดับที่"),

@@ -49,6 +49,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inspection.view_all": frozenset({AUDITOR, ADMINISTRATOR, AGENCY_HEAD, SUPPLY_HEAD, PROPERTY_OFFICER}),
     "disposal.manage": frozenset({PROPERTY_OFFICER, SUPPLY_HEAD, ADMINISTRATOR}),
     "disposal.approve": frozenset({AGENCY_HEAD}),
+    # Procurement (DOMAIN.md section 6): the register is open to every role; the supply unit keeps it.
+    "procurement.view": ALL_ROLES,
+    "procurement.manage": frozenset({PROPERTY_OFFICER, SUPPLY_HEAD, ADMINISTRATOR}),
+    "procurement.publish": frozenset({PROPERTY_OFFICER, SUPPLY_HEAD, ADMINISTRATOR}),
     "activity.view_all": frozenset({AUDITOR, ADMINISTRATOR, AGENCY_HEAD}),
     "activity.view_own": ALL_ROLES,
 }

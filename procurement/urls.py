@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "procurement"
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("new/", views.procurement_new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.procurement_edit, name="edit"),
+    path("<int:pk>/<slug:step>/", views.step, name="step"),
+    path("asset/<int:pk>/", views.asset_procurements, name="asset"),
+]
