@@ -69,6 +69,22 @@ ACTION_LABELS = {
     "disposal.complete": _("จำหน่ายพัสดุเสร็จ (ตัดออกจากทะเบียน)"),
     "disposal.report_sao": _("แจ้งการจำหน่ายต่อ สตง."),
     "disposal.cancel": _("ยกเลิกการจำหน่าย"),
+    "procurement.create": _("เพิ่มรายการจัดซื้อจัดจ้าง"),
+    "procurement.update": _("แก้ไขรายการจัดซื้อจัดจ้าง"),
+    "procurement.announce": _("ประกาศเชิญชวน"),
+    "procurement.bid": _("บันทึกผู้เสนอราคา"),
+    "procurement.award": _("คัดเลือกผู้ชนะ"),
+    "procurement.contract": _("ลงนามสัญญา/ใบสั่ง"),
+    "procurement.delivery": _("บันทึกการส่งมอบ"),
+    "procurement.accept": _("ตรวจรับพัสดุ"),
+    "procurement.close": _("ปิดงานจัดซื้อจัดจ้าง"),
+    "procurement.cancel": _("ยกเลิกการจัดซื้อจัดจ้าง"),
+    "procurement.link_assets": _("เชื่อมโยงครุภัณฑ์กับการจัดซื้อจัดจ้าง"),
+    "procurement.import": _("นำเข้าข้อมูล e-GP"),
+    "procurement.import_create": _("เพิ่มรายการจากข้อมูล e-GP"),
+    "procurement.import_update": _("ปรับปรุงรายการจากข้อมูล e-GP"),
+    "procurement.publish": _("บันทึกการเผยแพร่"),
+    "procurement.export": _("ส่งออกเอกสารการจัดซื้อจัดจ้าง"),
 }
 
 

@@ -19,7 +19,7 @@ from activity.selectors import entries_for_asset
 from common.pagination import paginate
 from organization import roles
 
-from . import exports, imports, services
+from . import exports, imports, panels, services
 from .depreciation import annual_rate, schedule, standing
 from .filters import AssetFilter
 from .forms import AssetForm
@@ -71,6 +71,7 @@ def asset_detail(request, pk):
         "schedule": schedule(asset.unit_price, asset.useful_life_years, asset.acquired_on),
         "rate": annual_rate(asset.useful_life_years),
         "history": _readable_history(entries_for_asset(asset.pk)[:100]),
+        "panels": panels.panels_for(asset, request.user),
         "can_edit": roles.can(request.user, "asset.edit"),
         "can_request_loan": roles.can(request.user, "loan.request") and asset.is_lendable
         and asset.status in (Status.IN_USE, Status.ON_LOAN),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("assets/", include("assets.urls")),
     path("loans/", include("loans.urls")),
     path("inspections/", include("audits.urls")),
+    path("procurement/", include("procurement.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ProcurementConfig(AppConfig):
     name = "procurement"
     verbose_name = _("การจัดซื้อจัดจ้าง")
+
+    def ready(self):
+        from assets import panels
+
+        from .panels import asset_panel
+
+        panels.register(asset_panel)

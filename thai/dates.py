@@ -53,7 +53,7 @@ def fiscal_year_bounds(year_be: int) -> tuple[dt.date, dt.date]:
 
 
 def format_date(value, style: str = "long") -> str:
-    """long: 1 ตุลาคม 2567 · short: 1 ต.ค. 2567 · numeric: 01/10/2567."""
+    """long: 1 ตุลาคม 2567 · short: 1 ต.ค. 2567 · numeric: 01/10/2567 · month: ตุลาคม 2567."""
     if value is None or value == "":
         return ""
     day = local_date(value)
@@ -62,6 +62,8 @@ def format_date(value, style: str = "long") -> str:
         return f"{day.day:02d}/{day.month:02d}/{year}"
     if style == "short":
         return f"{day.day} {MONTHS_SHORT[day.month - 1]} {year}"
+    if style == "month":
+        return f"{MONTHS[day.month - 1]} {year}"
     return f"{day.day} {MONTHS[day.month - 1]} {year}"
 
 

@@ -24,11 +24,14 @@ from audits import services as inspection_services
 from audits.models import Line, Round
 from loans import services as loan_services
 from loans.selectors import current_loans_of
+from procurement import services as procurement_services
+from procurement.models import Procurement
 from loans.models import Loan, LoanItem, ManualVersion
 from demo import data
 from organization import workdays
 from organization.models import Division, Location, User
 from thai.dates import fiscal_year
+from thai.digits import to_thai_digits
 
 DEMO_PASSWORD = "ngao-demo-2567"
 CHUNK = 10_000
@@ -59,6 +62,7 @@ class Command(BaseCommand):
             created = self._assets(assets, divisions, users)
             self._loans(users)
             self._inspections(users)
+            self._procurements(users)
             self.stdout.write(self.style.SUCCESS(
                 _("ข้อมูลสาธิตพร้อม: ครุภัณฑ์ %(count)s รายการ (เพิ่ม %(created)s) ใน %(seconds)s วินาที") % {
                     "count": f"{Asset.objects.count():,}", "created": f"{created:,}",
@@ -191,6 +195,74 @@ class Command(BaseCommand):
                 sheet = spot.sheets.get()
                 for number in sheet.lines.order_by("id").values_list("number", flat=True)[: sheet.expected_count // 2]:
                     inspection_services.inspection_scan(actor=users["staff02"], sheet=sheet, number=number)
+
+    def _procurements(self, users) -> None:
+        """A year of procurement at every step, through the services: planned, announced, a computer purchase
+        accepted (its assets registered), a repair naming a vehicle's number in Thai digits, a cancelled one."""
+        if Procurement.objects.exists():
+            return
+        today = timezone.localdate()
+        year = fiscal_year(today)
+        officer, day = users["officer"], dt.timedelta(days=1)
+        divisions = {division.code: division for division in Division.objects.all()}
+        budget = BudgetType.objects.filter(code="BUDGET").first()
+        computers = Category.objects.filter(code="416").first()
+        with transaction.atomic():
+            procurement_services.procurement_create(
+                actor=officer, fiscal_year=year + (1 if today.month >= 8 else 0), title="ซื้อเครื่องพิมพ์เลเซอร์ขาวดำ",
+                project_type="ซื้อ", division=divisions["KLANG"], amount=Decimal("24000"), method="e_market",
+                reference_price=Decimal("23800"), reference_source="สืบราคาจากท้องตลาด", budget_type=budget,
+                planned_month=(today + 40 * day).replace(day=1), need="เครื่องพิมพ์เดิมชำรุด",
+                items=[{"description": "เครื่องพิมพ์เลเซอร์ขาวดำ", "kind": "durable", "category": computers,
+                        "quantity": 2, "unit": "เครื่อง", "unit_price": Decimal("12000")}])
+            road = procurement_services.procurement_create(
+                actor=officer, fiscal_year=year, title="จ้างเหมาก่อสร้างถนนคอนกรีตเสริมเหล็ก หมู่ที่ 3 บ้านหงาว",
+                project_type="จ้างก่อสร้าง", division=divisions["CHANG"], amount=Decimal("2450000"),
+                reference_price=Decimal("2438000"), reference_source="คณะกรรมการกำหนดราคากลาง (BOQ)",
+                method="e_bidding", budget_type=budget, egp_number="67119000123")
+            procurement_services.procurement_announce(actor=officer, procurement=road, announced_on=today - 10 * day)
+            bought = procurement_services.procurement_create(
+                actor=officer, fiscal_year=year, title="ซื้อเครื่องคอมพิวเตอร์โน้ตบุ๊ก สำหรับงานประมวลผล",
+                project_type="ซื้อ", division=divisions["EDU"], amount=Decimal("48000"), reference_price=Decimal("47000"),
+                reference_source="เกณฑ์ราคากลางและคุณลักษณะพื้นฐานครุภัณฑ์คอมพิวเตอร์", method="specific",
+                budget_type=budget, egp_number="67119000456",
+                items=[{"description": "เครื่องคอมพิวเตอร์โน้ตบุ๊ก สำหรับงานประมวลผล", "kind": "durable",
+                        "category": computers, "quantity": 2, "unit": "เครื่อง", "unit_price": Decimal("23500")},
+                       {"description": "หมึกพิมพ์", "kind": "supplies", "quantity": 4, "unit": "กล่อง",
+                        "unit_price": Decimal("250")}])
+            start = today - 35 * day
+            first = procurement_services.bid_add(actor=officer, procurement=bought, bidder="ร้านระนองคอมพิวเตอร์",
+                                                 price=Decimal("48000"), tax_id="0855560000123")
+            procurement_services.procurement_award(actor=officer, procurement=bought, winner=first,
+                                                   agreed_price=Decimal("48000"),
+                                                   selection_reason="ผู้ประกอบการมีคุณสมบัติตรงตามเงื่อนไขและเสนอราคาไม่เกินวงเงิน")
+            procurement_services.procurement_contract(actor=officer, procurement=bought, contract_number="ซ.12/" + str(year),
+                                                      contract_date=start, delivery_due=start + 15 * day,
+                                                      penalty_rate=Decimal("0.20"))
+            procurement_services.delivery_record(actor=officer, procurement=bought, delivered_on=start + 17 * day,
+                                                 value=Decimal("48000"), note="ส่งมอบครบ ช้ากว่ากำหนด 2 วัน")
+            procurement_services.procurement_accept(actor=officer, procurement=bought, accepted_on=start + 18 * day,
+                                                    committee="นายอนุชา ทองคำ ประธานกรรมการ\nนางสาวกาญจนา แก้วมณี กรรมการ\n"
+                                                              "นายปิยะ บุญมา กรรมการ")
+            vehicle = Asset.objects.filter(category__code="403").order_by("number_key").first()
+            if vehicle is not None:
+                repair = procurement_services.procurement_create(
+                    actor=officer, fiscal_year=year, project_type="จ้างทำของ/จ้างเหมาบริการ", division=vehicle.division,
+                    title=f"จ้างซ่อมแซม{vehicle.name} หมายเลขครุภัณฑ์ {to_thai_digits(vehicle.number)} โดยวิธีเฉพาะเจาะจง",
+                    amount=Decimal("8500"), reference_price=Decimal("8500"), reference_source="ใบเสนอราคาของอู่ซ่อม",
+                    method="specific", budget_type=budget)
+                garage = procurement_services.bid_add(actor=officer, procurement=repair, bidder="อู่หงาวการช่าง",
+                                                      price=Decimal("8500"))
+                procurement_services.procurement_award(actor=officer, procurement=repair, winner=garage,
+                                                       agreed_price=Decimal("8200"), selection_reason="ราคาเหมาะสม")
+                procurement_services.procurement_contract(actor=officer, procurement=repair, contract_number="จ.31/" + str(year),
+                                                          contract_date=today - 20 * day, delivery_due=today - 5 * day,
+                                                          penalty_rate=Decimal("0.10"))
+            cancelled = procurement_services.procurement_create(
+                actor=officer, fiscal_year=year, title="ซื้อเต็นท์ผ้าใบ ขนาด 4x8 เมตร", project_type="ซื้อ",
+                division=divisions["PALAD"], amount=Decimal("90000"), method="specific", budget_type=budget)
+            procurement_services.procurement_cancel(actor=officer, procurement=cancelled,
+                                                    reason="ได้รับการสนับสนุนเต็นท์จากองค์การบริหารส่วนจังหวัดแล้ว")
 
     @staticmethod
     def _counted_round(users, inspectors, year: int, *, order: str):

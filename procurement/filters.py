@@ -1,0 +1,40 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from organization.models import Division
+from thai.digits import to_arabic_digits
+
+from .models import Method, Procurement
+
+ALL = _("ทั้งหมด")
+
+
+def _years():
+    """Next fiscal year and the twenty before it (BE), newest first; no query."""
+    import datetime as dt
+
+    from thai.dates import fiscal_year
+
+    current = fiscal_year(dt.date.today())
+    return [(year, str(year)) for year in range(current + 1, current - 20, -1)]
+
+
+class ProcurementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("ค้นหา"), method="filter_text",
+                                  widget=forms.TextInput(attrs={"placeholder": _("ชื่องาน หรือเลขที่โครงการ e-GP")}))
+    fiscal_year = django_filters.ChoiceFilter(label=_("ปีงบประมาณ"), choices=_years, empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("สถานะ"), choices=Procurement.Status.choices, empty_label=ALL)
+    method = django_filters.ChoiceFilter(label=_("วิธีซื้อหรือจ้าง"), choices=Method.choices, empty_label=ALL)
+    division = django_filters.ModelChoiceFilter(label=_("กอง"), queryset=Division.objects.all(), empty_label=ALL)
+
+    class Meta:
+        model = Procurement
+        fields = ["q", "fiscal_year", "status", "method", "division"]
+
+    def filter_text(self, queryset, name, value):
+        text = to_arabic_digits(value or "").strip()[:200]
+        if not text:
+            return queryset
+        return queryset.filter(Q(title__icontains=value.strip()) | Q(title__icontains=text) | Q(egp_number=text))
