@@ -34,7 +34,11 @@ class ProcurementFilter(django_filters.FilterSet):
         fields = ["q", "fiscal_year", "status", "method", "division"]
 
     def filter_text(self, queryset, name, value):
-        text = to_arabic_digits(value or "").strip()[:200]
+        typed = (value or "").strip()[:200]
+        text = to_arabic_digits(typed)
         if not text:
             return queryset
-        return queryset.filter(Q(title__icontains=value.strip()) | Q(title__icontains=text) | Q(egp_number=text))
+        found = Q(title__icontains=typed) | Q(egp_number=text)
+        if text != typed:  # Thai digits typed: titles may have either
+            found |= Q(title__icontains=text)
+        return queryset.filter(found)
