@@ -26,12 +26,14 @@ def may_view_round(user, round_: Round) -> bool:
 
 
 def sheets_with_progress(round_: Round) -> list[Sheet]:
-    """The round's sheets, each with found (seen or confirmed on loan), missing and pending counts."""
-    return list(round_.sheets.select_related("division").annotate(
-        found=Count("lines", filter=Q(lines__outcome__in=[Line.Outcome.SEEN, Line.Outcome.ON_LOAN])),
-        missing=Count("lines", filter=Q(lines__outcome=Line.Outcome.MISSING)),
-        pending=Count("lines", filter=Q(lines__outcome=Line.Outcome.PENDING)),
-    ).order_by("division__order", "division__code"))
+    """The round's sheets, each with found (seen or confirmed on loan), missing and pending counts (from the
+    counters the services keep)."""
+    sheets = list(round_.sheets.select_related("division").order_by("division__order", "division__code"))
+    for sheet in sheets:
+        sheet.found = sheet.seen_count + sheet.on_loan_count
+        sheet.missing = sheet.missing_count
+        sheet.pending = sheet.expected_count - sheet.found - sheet.missing
+    return sheets
 
 
 LINE_FILTERS = {

@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -218,12 +218,42 @@ def _open_sheet(actor, sheet: Sheet) -> Sheet:
     return sheet
 
 
+_COUNTERS = {Line.Outcome.SEEN: "seen_count", Line.Outcome.ON_LOAN: "on_loan_count",
+             Line.Outcome.MISSING: "missing_count"}
+
+
+def _moved(sheet_id: int, old: str, new: str, n: int = 1) -> None:
+    """Keep the sheet's counters in step with lines moving from one outcome to another."""
+    if old == new or not n:
+        return
+    changes = {}
+    if old in _COUNTERS:
+        changes[_COUNTERS[old]] = F(_COUNTERS[old]) - n
+    if new in _COUNTERS:
+        changes[_COUNTERS[new]] = F(_COUNTERS[new]) + n
+    Sheet.objects.filter(pk=sheet_id).update(**changes)
+
+
 def sheet_progress(sheet: Sheet) -> dict:
+    counts = Sheet.objects.filter(pk=sheet.pk).values("expected_count", "seen_count", "on_loan_count",
+                                                      "missing_count").get()
+    found = counts["seen_count"] + counts["on_loan_count"]
+    accounted = found + counts["missing_count"]
+    return {"expected": counts["expected_count"], "found": found, "missing": counts["missing_count"],
+            "accounted": accounted, "pending": counts["expected_count"] - accounted}
+
+
+def recount(sheet: Sheet) -> dict:
+    """The sheet's outcomes counted from its lines (what the counters must equal; used by tests and checks)."""
     counts = dict(Line.objects.filter(sheet=sheet).values_list("outcome").annotate(n=Count("id")).order_by())
-    done = sum(n for outcome, n in counts.items() if outcome != Line.Outcome.PENDING)
-    found = counts.get(Line.Outcome.SEEN, 0) + counts.get(Line.Outcome.ON_LOAN, 0)
-    return {"expected": sheet.expected_count, "found": found, "missing": counts.get(Line.Outcome.MISSING, 0),
-            "accounted": done, "pending": counts.get(Line.Outcome.PENDING, 0)}
+    return {outcome: counts.get(outcome, 0) for outcome in Line.Outcome.values}
+
+
+def counters_rebuild(sheet: Sheet) -> None:
+    """Set the sheet's counters from its lines: after lines were changed in bulk outside these services
+    (the benchmarks do)."""
+    counts = recount(sheet)
+    Sheet.objects.filter(pk=sheet.pk).update(**{field: counts[outcome] for outcome, field in _COUNTERS.items()})
 
 
 def _check_location(location) -> Location | None:
@@ -272,6 +302,7 @@ def inspection_scan(*, actor, sheet: Sheet, number: str, condition: str = Condit
             if asset else None)
     if line is not None and line.sheet.status == Sheet.Status.OPEN:
         repeat = line.outcome == Line.Outcome.SEEN
+        _moved(line.sheet_id, line.outcome, Line.Outcome.SEEN)
         line.outcome = Line.Outcome.SEEN
         line.condition = condition
         line.seen_location = location
@@ -343,6 +374,7 @@ def line_confirm_on_loan(*, actor, line: Line, note: str = "") -> Line:
         raise ValidationError(_("%(number)s ไม่ได้ถูกยืมอยู่ในขณะนี้ กรุณาสแกนป้ายแทน") % {"number": line.number})
     if line.outcome == Line.Outcome.SEEN:
         raise ValidationError(_("%(number)s สแกนพบแล้ว") % {"number": line.number})
+    _moved(line.sheet_id, line.outcome, Line.Outcome.ON_LOAN)
     line.outcome, line.condition = Line.Outcome.ON_LOAN, Condition.USABLE
     line.note = _text(note) or _("ยืนยันกับผู้ยืม %(borrower)s ตามใบยืมที่ %(loan)s") % {
         "borrower": loan.borrower_name, "loan": loan.pk}
@@ -369,6 +401,7 @@ def lines_declare_missing(*, actor, sheet: Sheet, line_ids=None, note: str = "")
     Line.objects.filter(pk__in=[pk for pk, _asset, _number in picked]).update(
         outcome=Line.Outcome.MISSING, condition=Condition.LOST, note=note, counted_at=timezone.now(),
         counted_by=actor)
+    _moved(sheet.pk, Line.Outcome.PENDING, Line.Outcome.MISSING, len(picked))
     _log_round("inspection.declare_missing", sheet.round, actor, assets=[asset for _pk, asset, _n in picked],
                division_id=sheet.division_id, sheet=sheet.pk, numbers=[number for _pk, _a, number in picked][:500],
                count=len(picked), note=note)

@@ -178,6 +178,10 @@ def test_a_sheet_closes_only_when_every_expected_asset_is_accounted_for(org, cou
     assert services.lines_declare_missing(actor=inspector, sheet=sheet, note="ค้นทุกห้องแล้วไม่พบ") == 1
     missing = line(org["assets"]["p2"])
     assert missing.outcome == Line.Outcome.MISSING and missing.condition == Condition.LOST
+    counts = services.recount(sheet)
+    progress = services.sheet_progress(sheet)
+    assert (progress["found"], progress["missing"], progress["pending"]) == (
+        counts["seen"] + counts["on_loan"], counts["missing"], counts["pending"]) == (2, 1, 0)
     closed = services.sheet_close(actor=inspector, sheet=sheet)
     assert closed.status == Sheet.Status.CLOSED
     with pytest.raises(ValidationError, match="ปิดแล้ว"):
@@ -193,6 +197,9 @@ def test_declaring_missing_takes_only_uncounted_lines_and_a_later_scan_still_fin
     assert line(org["assets"]["p1"]).outcome == Line.Outcome.SEEN
     scan(org, sheet, "416-67-0002")
     assert line(org["assets"]["p2"]).outcome == Line.Outcome.SEEN
+    progress = services.sheet_progress(sheet)
+    assert (progress["found"], progress["missing"], progress["pending"]) == (2, 1, 0)
+    assert services.recount(sheet) == {"pending": 0, "seen": 2, "on_loan": 0, "missing": 1}
     with pytest.raises(ValidationError, match="ไม่มีรายการ"):
         services.lines_declare_missing(actor=org["people"]["inspector1"], sheet=sheet, line_ids=[ids[0]])
 
