@@ -85,6 +85,11 @@ ACTION_LABELS = {
     "procurement.import_update": _("ปรับปรุงรายการจากข้อมูล e-GP"),
     "procurement.publish": _("บันทึกการเผยแพร่"),
     "procurement.export": _("ส่งออกเอกสารการจัดซื้อจัดจ้าง"),
+    "annual_report.create": _("สร้างร่างรายงานประจำปี"),
+    "annual_report.refresh": _("คำนวณตัวเลขรายงานประจำปีใหม่"),
+    "annual_report.update": _("แก้ไขร่างรายงานประจำปี"),
+    "annual_report.issue": _("ออกรายงานประจำปี"),
+    "annual_report.attachments": _("ดาวน์โหลดเอกสารประกอบรายงานประจำปี"),
 }
 
 

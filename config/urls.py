@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from assets import scan
+from procurement import public_views
 from reports.views import home
 
 urlpatterns = [
@@ -19,6 +20,8 @@ urlpatterns = [
     path("loans/", include("loans.urls")),
     path("inspections/", include("audits.urls")),
     path("procurement/", include("procurement.urls")),
+    path("public/procurement/", public_views.public_list, name="public_procurement"),
+    path("public/procurement/<int:pk>/file.pdf", public_views.public_file, name="public_procurement_file"),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from assets.numbering import number_key
 from organization.models import Division
+from thai.dates import fiscal_year
 from thai.forms import ThaiDateField
 
+from . import selectors
 from .models import Loan
 
 ALL = _("ทั้งหมด")
@@ -22,6 +24,12 @@ SORTS = [
     ("ends_on", _("กำหนดคืน (ใกล้ที่สุดก่อน)"), ("ends_on", "id")),
 ]
 _ORDERINGS = {value: ordering for value, _label, ordering in SORTS}
+
+
+def _years():
+    """This fiscal year and the fifteen before it (BE), newest first; no query."""
+    current = fiscal_year(timezone.localdate())
+    return [(year, str(year)) for year in range(current + 1, current - 15, -1)]
 
 
 class ThaiDateFilter(django_filters.Filter):
@@ -47,13 +55,18 @@ class LoanFilter(django_filters.FilterSet):
     date_to = ThaiDateFilter(label=_("ถึง"), method="filter_date_to")
     overdue = django_filters.BooleanFilter(label=_("เฉพาะที่เกินกำหนดคืน"), method="filter_overdue",
                                            widget=forms.CheckboxInput)
+    fiscal_year = django_filters.ChoiceFilter(label=_("ปีงบประมาณที่เริ่มยืม"), choices=_years, empty_label=ALL,
+                                              method="filter_fiscal_year")
+    returned = django_filters.ChoiceFilter(label=_("การคืน"), empty_label=ALL, method="filter_returned",
+                                           choices=[("on_time", _("คืนครบตามกำหนด")), ("late", _("คืนช้ากว่ากำหนด"))])
     sort = django_filters.ChoiceFilter(label=_("เรียงตาม"), method="filter_sort", empty_label=None,
                                        choices=[(value, label) for value, label, _ordering in SORTS])
 
     class Meta:
         model = Loan
         form = LoanFilterForm
-        fields = ["status", "place", "division", "borrower", "asset", "date_from", "date_to", "overdue", "sort"]
+        fields = ["status", "place", "division", "borrower", "asset", "date_from", "date_to", "overdue", "fiscal_year",
+                  "returned", "sort"]
 
     @property
     def qs(self):
@@ -86,6 +99,12 @@ class LoanFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(status=Loan.Status.OUT, ends_on__lt=timezone.localdate())
+
+    def filter_fiscal_year(self, queryset, name, value):
+        return selectors.in_fiscal_year(queryset, int(value))
+
+    def filter_returned(self, queryset, name, value):
+        return selectors.returned(queryset, late=value == "late")
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*_ORDERINGS.get(value, _ORDERINGS[""]))

@@ -2,10 +2,12 @@
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from organization import roles
+from thai.dates import fiscal_year_bounds
 
 from .models import Compensation, Delegation, Loan, LoanItem
 
@@ -84,3 +86,19 @@ def current_loans_of(asset_ids) -> dict[int, Loan]:
     items = (LoanItem.objects.select_related("loan__borrower")
              .filter(asset_id__in=list(asset_ids), returned_at__isnull=True, loan__status=Loan.Status.OUT))
     return {item.asset_id: item.loan for item in items}
+
+
+def in_fiscal_year(queryset: QuerySet[Loan], year_be: int) -> QuerySet[Loan]:
+    """Loans whose period starts in a fiscal year (how the annual report and the register count a year)."""
+    first, last = fiscal_year_bounds(year_be)
+    return queryset.filter(starts_on__range=(first, last))
+
+
+def returned(queryset: QuerySet[Loan], *, late: bool) -> QuerySet[Loan]:
+    """Loans returned in full on or before their due date (late=False), or after it (late=True): by the day the
+    last item came back, in local time."""
+    back = (LoanItem.objects.filter(loan=OuterRef("pk"), returned_at__isnull=False)
+            .annotate(day=TruncDate("returned_at", tzinfo=timezone.get_current_timezone()))
+            .filter(day__gt=OuterRef("ends_on")))
+    queryset = queryset.filter(status=Loan.Status.RETURNED)
+    return queryset.filter(Exists(back)) if late else queryset.exclude(Exists(back))

@@ -53,6 +53,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "procurement.view": ALL_ROLES,
     "procurement.manage": frozenset({PROPERTY_OFFICER, SUPPLY_HEAD, ADMINISTRATOR}),
     "procurement.publish": frozenset({PROPERTY_OFFICER, SUPPLY_HEAD, ADMINISTRATOR}),
+    # The annual integrity report: everyone reads it; the supply unit and administrators write and issue it.
+    "annual_report.view": ALL_ROLES,
+    "annual_report.edit": frozenset({PROPERTY_OFFICER, SUPPLY_HEAD, ADMINISTRATOR}),
     "activity.view_all": frozenset({AUDITOR, ADMINISTRATOR, AGENCY_HEAD}),
     "activity.view_own": ALL_ROLES,
 }

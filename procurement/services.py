@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activity import log
@@ -482,6 +483,8 @@ def publication_record(*, actor, kind: str, fiscal_year: int, published_on: dt.d
     if kind not in Publication.Kind.values:
         raise ValidationError(_("ประเภทการเผยแพร่ไม่ถูกต้อง"))
     published_on = _date(published_on, _("วันที่เผยแพร่"))
+    if published_on > timezone.localdate():
+        raise ValidationError(_("วันที่เผยแพร่ต้องไม่เป็นวันในอนาคต"))
     where = (where or "").strip()[:500]
     if not where:
         raise ValidationError(_("กรุณาระบุช่องทางที่เผยแพร่ (URL หรือบอร์ดประชาสัมพันธ์)"))
@@ -500,13 +503,13 @@ def publication_record(*, actor, kind: str, fiscal_year: int, published_on: dt.d
         fiscal_year = procurement.fiscal_year
     publication = Publication(kind=kind, fiscal_year=fiscal_year, month=month, procurement=procurement,
                               published_on=published_on, where=where, published_by=actor)
-    if content is not None:
-        publication.file.save(file_name or "published.pdf", ContentFile(content), save=False)
     try:
         with transaction.atomic():
             publication.save()
     except IntegrityError:
         raise ValidationError(_("รายการนี้บันทึกการเผยแพร่ไว้แล้ว")) from None
+    if content is not None:  # only once the row is in: a refused duplicate leaves no file behind
+        publication.file.save(file_name or "published.pdf", ContentFile(content), save=True)
     log.record("procurement.publish", obj=publication, actor=actor,
                division_id=procurement.division_id if procurement else None,
                details={"kind": kind, "fiscal_year": fiscal_year, "month": month.isoformat() if month else None,

@@ -90,3 +90,59 @@ class DocumentJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class AnnualReport(models.Model):
+    """The year's report on actions to promote integrity and transparency (the form of the seed report): one
+    table per measure, seven columns. Measures 4 and 5 are written from the system's own figures; the others
+    are entered. The draft is edited; issuing freezes a version."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"), unique=True)
+    title = models.CharField(_("ชื่อรายงาน"), max_length=300,
+                             default="รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน")
+    thai_digits = models.BooleanField(_("ใช้ตัวเลขไทย"), default=True)
+    figures_at = models.DateTimeField(_("คำนวณตัวเลขเมื่อ"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-fiscal_year"]
+        verbose_name = _("รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใส")
+        verbose_name_plural = _("รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใส")
+
+    def __str__(self):
+        return f"{self.title} {self.fiscal_year}"
+
+
+class Measure(models.Model):
+    """One row of the report: ข้อ | มาตรการ | ขั้นตอน/วิธีการปฏิบัติ | ผู้รับผิดชอบ | ระยะเวลาการดำเนินการ |
+    สรุปผลการดำเนินการตามมาตรการ | ผลลัพธ์หรือความสำเร็จของการดำเนินการ."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="measures")
+    number = models.PositiveSmallIntegerField(_("ข้อ"))
+    name = models.CharField(_("มาตรการ"), max_length=300)
+    steps = models.TextField(_("ขั้นตอน/วิธีการปฏิบัติ"), blank=True)
+    responsible = models.CharField(_("ผู้รับผิดชอบ"), max_length=300, blank=True)
+    period = models.CharField(_("ระยะเวลาการดำเนินการ"), max_length=300, blank=True)
+    summary = models.TextField(_("สรุปผลการดำเนินการตามมาตรการ"), blank=True)
+    outcome = models.TextField(_("ผลลัพธ์หรือความสำเร็จของการดำเนินการ"), blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="measure_once_per_report")]
+
+
+class ReportVersion(models.Model):
+    """An issued version: the document as it was (HTML and PDF), who issued it, the activity chain's head."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("ฉบับที่"))
+    issued_at = models.DateTimeField(_("ออกเมื่อ"))
+    issued_by = models.ForeignKey("organization.User", on_delete=models.PROTECT, related_name="+")
+    anchor = models.ForeignKey("activity.Anchor", on_delete=models.PROTECT, related_name="+")
+    html = models.TextField()
+    pdf = models.FileField(upload_to="annual_reports/%Y/")
+    figures_json = models.TextField(default="{}")
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="version_number_once")]

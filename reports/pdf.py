@@ -59,11 +59,10 @@ def font_face_css() -> str:
     )
 
 
-_TEXT_BETWEEN_TAGS = re.compile(r">([^<]+)<")
+_TAG_AND_TEXT = re.compile(r"(<[^>]*>)([^<]*)")
 _STYLE = re.compile(r"<style.*?</style>", re.S)
-
-
 _ENTITY = re.compile(r"(&#?\w+;)")
+KEEP_DIGITS = 'data-digits="latin"'  # an element whose own text keeps its digits (a hash, a URL)
 
 
 def _thai_text(text: str) -> str:
@@ -71,11 +70,15 @@ def _thai_text(text: str) -> str:
 
 
 def thai_digits_html(html: str) -> str:
-    """The document's text with Thai digits (๐–๙); tags, attributes and the stylesheet keep theirs."""
+    """The document's text with Thai digits (๐–๙); tags, attributes, the stylesheet and the text directly inside
+    an element marked data-digits="latin" keep theirs; page counters use the Thai counter style."""
     styles = _STYLE.findall(html)
     body = _STYLE.sub("<style></style>", html)
-    body = _TEXT_BETWEEN_TAGS.sub(lambda match: ">" + _thai_text(match.group(1)) + "<", body)
-    for style in styles:  # page numbers too: CSS counters in the Thai counter style
+    head, _tag, _rest = body.partition("<")
+    body = _thai_text(head) + _TAG_AND_TEXT.sub(
+        lambda match: match.group(1) + (match.group(2) if KEEP_DIGITS in match.group(1) else _thai_text(match.group(2))),
+        body[len(head):])
+    for style in styles:
         style = style.replace("counter(page)", "counter(page, thai)").replace("counter(pages)", "counter(pages, thai)")
         body = body.replace("<style></style>", style, 1)
     return body

@@ -23,6 +23,8 @@ PUBLIC = {
     "set_language",  # POST-only language switch (also on the login page); a GET only redirects back
     "scan",  # a label's QR page: number, name, municipality and contact only (tests/assets/test_scan.py)
     "scan_lookup",  # the label page's "type the number" box: redirects to the scan page or its 404
+    "public_procurement",  # what the municipality published about procurement (tests/procurement/test_public.py)
+    "public_procurement_file",  # a published disclosure's file, 404 for anything unpublished
 }
 ADMIN_NAMESPACE = "admin"
 ADMIN_PUBLIC = {"admin:login"}

@@ -229,3 +229,21 @@ def test_bad_fields_are_refused_with_thai_messages(officer, division):
     with pytest.raises(ValidationError, match="ประเภทครุภัณฑ์"):
         create(officer, division, items=[{"description": "โต๊ะ", "kind": "durable", "quantity": 1, "unit_price": 1}])
     assert not Procurement.objects.exists()
+
+
+def test_publication_refuses_a_future_date_and_a_duplicate_leaves_no_file(officer, settings, tmp_path):
+    from procurement.models import Publication
+
+    settings.MEDIA_ROOT = tmp_path
+    today = dt.date.today()
+    with pytest.raises(ValidationError, match="อนาคต"):
+        services.publication_record(actor=officer, kind="plan", fiscal_year=2568, published_on=today + dt.timedelta(days=1),
+                                    where="บอร์ดประชาสัมพันธ์")
+    services.publication_record(actor=officer, kind="plan", fiscal_year=2568, published_on=today, where="บอร์ด",
+                                content=b"%PDF-1.7 a", file_name="plan.pdf")
+    with pytest.raises(ValidationError, match="ไว้แล้ว"):
+        services.publication_record(actor=officer, kind="plan", fiscal_year=2568, published_on=today, where="บอร์ด",
+                                    content=b"%PDF-1.7 b", file_name="plan.pdf")
+    assert Publication.objects.count() == 1
+    assert len([path for path in tmp_path.rglob("*.pdf")]) == 1
+    assert Entry.objects.filter(action="procurement.publish").count() == 1
