@@ -23,7 +23,7 @@ def _base() -> QuerySet[Loan]:
 def loans_visible_to(user) -> QuerySet[Loan]:
     """Auditors, administrators, approvers and property officers see every loan; a division head their
     division's; everyone else the loans they borrow or asked for."""
-    if roles.has_role(user, *_SEE_ALL) or _is_delegate_today(user):
+    if roles.has_role(user, *_SEE_ALL) or is_delegate_today(user):
         return _base()
     mine = Q(borrower=user) | Q(requested_by=user)
     if roles.has_role(user, roles.DIVISION_HEAD):
@@ -37,7 +37,7 @@ def my_loans(user) -> QuerySet[Loan]:
     return _base().filter(Q(borrower=user) | Q(requested_by=user))
 
 
-def _is_delegate_today(user) -> bool:
+def is_delegate_today(user) -> bool:
     today = timezone.localdate()
     return Delegation.objects.filter(delegate=user, starts_on__lte=today, ends_on__gte=today).exists()
 
@@ -50,7 +50,7 @@ def waiting_for(user) -> QuerySet[Loan]:
     ready = Q(status=Loan.Status.ENDORSED) | Q(status=Loan.Status.REQUESTED, needs_endorsement=False)
     if roles.has_role(user, roles.SUPPLY_HEAD):
         waiting |= ready & Q(place=Loan.Place.INSIDE)
-    if roles.has_role(user, roles.AGENCY_HEAD) or _is_delegate_today(user):
+    if roles.has_role(user, roles.AGENCY_HEAD) or is_delegate_today(user):
         waiting |= ready & Q(place__in=[Loan.Place.OUTSIDE, Loan.Place.AGENCY])
     return _base().filter(waiting).exclude(borrower=user).exclude(requested_by=user).order_by("starts_on", "id")
 

@@ -1,18 +1,14 @@
-from django.db.models import Count
 from django.shortcuts import render
-
-from assets.models import Status
-from assets.selectors import assets_visible_to
 
 from organization import roles
 
+from . import dashboard
+
 
 def home(request):
-    counts = dict(assets_visible_to(request.user).order_by().values_list("status").annotate(n=Count("id")))
-    by_status = [(status, counts.get(status.value, 0)) for status in Status]
+    """The dashboard: charts and the to-do counts of the user's roles (reports.dashboard)."""
     return render(request, "home.html", {
-        "by_status": by_status,
-        "total": sum(counts.values()),
+        **dashboard.dashboard(request.user),
         "roles": [roles.ROLE_LABELS[name] for name in sorted(roles.roles_of(request.user))],
     })
 

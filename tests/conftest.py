@@ -97,3 +97,9 @@ def _seed_reference_data():
 def _fast_password_hashing(settings):
     """Real hashing is slow on purpose; tests create many accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Files the tests write (photos, issued reports, published PDFs) go to a temporary folder, not var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")

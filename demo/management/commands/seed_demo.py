@@ -26,6 +26,9 @@ from loans import services as loan_services
 from loans.selectors import current_loans_of
 from procurement import services as procurement_services
 from procurement.models import Procurement
+from reports import annual
+from reports.models import AnnualReport
+from reports.procurement_docs import document_pdf
 from loans.models import Loan, LoanItem, ManualVersion
 from demo import data
 from organization import workdays
@@ -63,6 +66,7 @@ class Command(BaseCommand):
             self._loans(users)
             self._inspections(users)
             self._procurements(users)
+            self._disclosures_and_report(users)
             self.stdout.write(self.style.SUCCESS(
                 _("ข้อมูลสาธิตพร้อม: ครุภัณฑ์ %(count)s รายการ (เพิ่ม %(created)s) ใน %(seconds)s วินาที") % {
                     "count": f"{Asset.objects.count():,}", "created": f"{created:,}",
@@ -263,6 +267,28 @@ class Command(BaseCommand):
                 division=divisions["PALAD"], amount=Decimal("90000"), method="specific", budget_type=budget)
             procurement_services.procurement_cancel(actor=officer, procurement=cancelled,
                                                     reason="ได้รับการสนับสนุนเต็นท์จากองค์การบริหารส่วนจังหวัดแล้ว")
+
+    def _disclosures_and_report(self, users) -> None:
+        """The year's procurement plan and last month's สขร.1 published (the public page shows them), and a draft of
+        this fiscal year's integrity report with the demo's own entries for the measures it does not count."""
+        if AnnualReport.objects.exists():
+            return
+        today = timezone.localdate()
+        year = fiscal_year(today)
+        officer = users["officer"]
+        with transaction.atomic():
+            procurement_services.publication_record(
+                actor=officer, kind="plan", fiscal_year=year, published_on=today, where="https://www.ngao.go.th/ita",
+                file_name=f"plan-{year}.pdf", content=document_pdf("plan", fiscal_year=year))
+            month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+            procurement_services.publication_record(
+                actor=officer, kind="monthly", fiscal_year=fiscal_year(month), month=month, published_on=today,
+                where="บอร์ดประชาสัมพันธ์หน้าสำนักงานเทศบาล", file_name=f"sk1-{month:%Y-%m}.pdf",
+                content=document_pdf("monthly", month=month))
+            report = annual.report_create(actor=officer, year=year)
+            annual.report_update(actor=officer, report=report, title=report.title, thai_digits=True, measures={
+                number: {"steps": steps, "responsible": responsible, "summary": summary, "outcome": outcome}
+                for number, (steps, responsible, summary, outcome) in data.ANNUAL_MEASURES.items()})
 
     @staticmethod
     def _counted_round(users, inspectors, year: int, *, order: str):
