@@ -243,3 +243,32 @@ def test_bad_years_are_refused_with_a_message(client, year_data):
         response = client.post("/annual/", {"year": value}, follow=True)
         assert response.status_code == 200 and "ปีงบประมาณต้องเป็นปี พ.ศ." in response.content.decode()
     assert client.get("/annual/2400/").status_code == 404
+
+
+def test_the_demo_report_is_complete_and_its_figures_are_the_databases(settings):
+    """The demo data's report: seven headings, every measure with content, the right name, the BE year in Thai
+    digits, and figures equal to counts made directly in the database for the demo's fiscal year."""
+    from thai.dates import fiscal_year
+    from thai.digits import to_thai_digits
+
+    settings.DEBUG = True
+    call_command("seed_demo", assets=300, stdout=io.StringIO())
+    year = fiscal_year(timezone.localdate())
+    report = annual.report_for(year)
+    html = annual.document_html(report)
+    for heading in HEADINGS:
+        assert f"<th>{heading}</th>" in html
+    measures = list(report.measures.all())
+    assert [measure.number for measure in measures] == [1, 2, 3, 4, 5, 6, 7]
+    assert all(measure.steps and measure.summary and measure.outcome for measure in measures)
+    assert "เทศบาลตำบลหงาว" in html and "หางว" not in html and to_thai_digits(str(year)) in html
+    first, last = D(year - 544, 10, 1), D(year - 543, 9, 30)
+    loans = Loan.objects.filter(starts_on__gte=first, starts_on__lte=last)
+    four = annual_figures.measure4(year)
+    assert four["loans"].value == loans.count() > 0
+    assert four["rejected"].value == loans.filter(status="rejected").count()
+    five = annual_figures.measure5(year)
+    assert five["procurements"].value == Procurement.objects.filter(fiscal_year=year).exclude(status="cancelled").count() > 0
+    assert five["sor_khor_months"].value == Publication.objects.filter(kind="monthly", fiscal_year=year).count()
+    summary = report.measures.get(number=4).summary
+    assert f"มีคำขอยืมพัสดุ {four['loans'].value:,} ครั้ง" in summary
