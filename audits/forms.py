@@ -36,7 +36,7 @@ class RoundForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["appointed_by"].queryset = _people_with(roles.AGENCY_HEAD, roles.SUPPLY_HEAD)
-        officers = _people_with(roles.PROPERTY_OFFICER)
+        officers = _people_with(roles.PROPERTY_OFFICER, roles.AUDITOR)
         candidates = User.objects.filter(is_active=True).exclude(pk__in=officers).select_related("division")
         self.fields["inspectors"].queryset = candidates.order_by("division__order", "first_name")
         self.fields["chair"].queryset = candidates

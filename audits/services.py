@@ -120,6 +120,8 @@ def _check_inspectors(inspectors, appointed_by) -> list:
             raise ValidationError(_("%(name)s เป็นเจ้าหน้าที่พัสดุ แต่งตั้งเป็นผู้ตรวจสอบพัสดุไม่ได้") % {"name": user})
         if user.pk == appointed_by.pk:
             raise ValidationError(_("ผู้แต่งตั้งเป็นผู้ตรวจสอบในคำสั่งของตนเองไม่ได้ (ผลการตรวจต้องรายงานต่อผู้แต่งตั้ง)"))
+        if roles.has_role(user, roles.AUDITOR):
+            raise ValidationError(_("%(name)s มีบทบาทผู้ตรวจสอบ (อ่านอย่างเดียว) แต่งตั้งเป็นผู้ตรวจนับไม่ได้") % {"name": user})
     return inspectors
 
 
@@ -474,10 +476,12 @@ def round_accept(*, actor, round_: Round, note: str = "") -> dict[str, int]:
     for asset_id, condition in Line.objects.filter(round=round_, condition__in=list(STATUS_ON_ACCEPTANCE)).values_list(
             "asset_id", "condition"):
         wanted[asset_id] = STATUS_ON_ACCEPTANCE[condition]
-    for asset_id, condition in Finding.objects.filter(round=round_, asset__isnull=False,
-                                                      condition__in=list(STATUS_ON_ACCEPTANCE)).values_list(
+    for asset_id, condition in Finding.objects.filter(round=round_, asset__isnull=False).values_list(
             "asset_id", "condition"):
-        wanted.setdefault(asset_id, STATUS_ON_ACCEPTANCE[condition])
+        if wanted.get(asset_id) == AssetStatus.LOST:  # declared missing, then seen after its sheet closed
+            del wanted[asset_id]
+        if condition in STATUS_ON_ACCEPTANCE:
+            wanted.setdefault(asset_id, STATUS_ON_ACCEPTANCE[condition])
     current = dict(Asset.objects.select_for_update().filter(pk__in=list(wanted)).values_list("pk", "status"))
     by_status: dict[str, list[int]] = defaultdict(list)
     skipped = []

@@ -26,6 +26,15 @@ from .forms import (AcceptForm, ApproveForm, CompleteForm, DisposalForm, FactFin
 from .models import Condition, DisposalCase, Line, Round, Sheet
 
 SHEET_PAGE = 100
+MAX_ID = 2**63 - 1
+
+
+def _id(value) -> int | None:
+    """A database id typed in a form or a query string: ASCII digits in range, else None (never a 500)."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+        return None
+    return int(text)
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -169,8 +178,8 @@ def sheet_action(request, pk: int, action: str):
         back = request.POST["back"]
     try:
         if action == "missing":
-            ids = None if request.POST.get("all") == "1" else [int(value) for value in request.POST.getlist("line")
-                                                              if value.isdigit()]
+            ids = None if request.POST.get("all") == "1" else [
+                pk for pk in (_id(value) for value in request.POST.getlist("line")) if pk is not None]
             if ids == []:
                 raise ValidationError(_("กรุณาเลือกรายการที่ไม่พบ"))
             count = services.lines_declare_missing(actor=request.user, sheet=sheet, line_ids=ids,
@@ -178,7 +187,7 @@ def sheet_action(request, pk: int, action: str):
             messages.success(request, _("บันทึกว่าไม่พบ %(n)s รายการ") % {"n": count})
         elif action == "on_loan":
             chosen = request.POST.get("loan_line", "")
-            line = get_object_or_404(Line, pk=int(chosen) if chosen.isdigit() else 0, sheet=sheet)
+            line = get_object_or_404(Line, pk=_id(chosen) or 0, sheet=sheet)
             services.line_confirm_on_loan(actor=request.user, line=line)
             messages.success(request, _("ยืนยันการยืม %(number)s แล้ว") % {"number": line.number})
         elif action == "close":
@@ -252,8 +261,8 @@ def sheet_scan(request, pk: int):
         return JsonResponse({"error": _("ข้อมูลที่ส่งมาอ่านไม่ได้")}, status=400)
     try:
         location = None
-        if str(body.get("location") or "").isdigit():
-            location = Location.objects.filter(pk=int(body["location"])).first()
+        if body.get("location") not in (None, ""):
+            location = Location.objects.filter(pk=_id(body["location"]) or 0).first()
             if location is None:
                 raise ValidationError(_("สถานที่ไม่ถูกต้อง"))
         result = services.inspection_scan(
@@ -287,8 +296,8 @@ def disposal_new(request):
     roles.require(request.user, "disposal.manage")
     round_ = None
     initial = {}
-    if request.GET.get("round", "").isdigit():
-        round_ = Round.objects.filter(pk=int(request.GET["round"]), status=Round.Status.ACCEPTED).first()
+    if _id(request.GET.get("round")):
+        round_ = Round.objects.filter(pk=_id(request.GET["round"]), status=Round.Status.ACCEPTED).first()
     if round_ is not None:
         numbers = (Line.objects.filter(round=round_, asset__status__in=list(services.DISPOSABLE))
                    .exclude(asset__disposal_items__case__status__in=services.OPEN_CASE)
@@ -298,8 +307,8 @@ def disposal_new(request):
     form = DisposalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if request.POST.get("round", "").isdigit():
-            round_ = Round.objects.filter(pk=int(request.POST["round"])).first()
+        if _id(request.POST.get("round")):
+            round_ = Round.objects.filter(pk=_id(request.POST["round"])).first()
         try:
             case = services.disposal_propose(actor=request.user, assets=data["assets"], title=data["title"],
                                              reason=data["reason"], path=data["path"], method=data["method"],

@@ -123,6 +123,15 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_titl
     return write_xlsx_sheets([SheetSpec(sheet_title, headers, rows, number_formats, widths)])
 
 
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xlsx_safe(value: Any) -> Any:
+    """XML cannot hold control characters (a typed vertical tab made openpyxl refuse the whole file): they are
+    dropped from the cell; tabs and line breaks stay."""
+    return _XLSX_ILLEGAL.sub("", value) if isinstance(value, str) else value
+
+
 def write_xlsx_sheets(specs: Sequence[SheetSpec]) -> bytes:
     """An .xlsx of several sheets, each written as write_xlsx writes its one."""
     from openpyxl import Workbook
@@ -145,7 +154,7 @@ def write_xlsx_sheets(specs: Sequence[SheetSpec]) -> bytes:
         sheet.append(header_cells)
         formats = dict(spec.number_formats or {})
         for row in spec.rows:
-            values = [neutralise(value) for value in row]
+            values = [_xlsx_safe(neutralise(value)) for value in row]
             for index, number_format in formats.items():
                 if index < len(values) and values[index] is not None and not isinstance(values[index], str):
                     cell = WriteOnlyCell(sheet, value=values[index])

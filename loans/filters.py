@@ -15,6 +15,7 @@ from . import selectors
 from .models import Loan
 
 ALL = _("ทั้งหมด")
+APPROVED_ANY = "approved_any"  # approved, handed out or returned: every request that was approved
 
 # (value, label, ordering): the first is the default; every ordering ends on the id so pages never overlap.
 SORTS = [
@@ -45,7 +46,8 @@ class LoanFilterForm(forms.Form):
 
 
 class LoanFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("สถานะ"), choices=Loan.Status.choices, empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("สถานะ"), empty_label=ALL, method="filter_status",
+                                         choices=[(APPROVED_ANY, _("อนุมัติแล้ว (ทุกขั้น)")), *Loan.Status.choices])
     place = django_filters.ChoiceFilter(label=_("การใช้งาน"), choices=Loan.Place.choices, empty_label=ALL)
     division = django_filters.ModelChoiceFilter(label=_("กอง"), queryset=Division.objects.all(), empty_label=ALL)
     borrower = django_filters.CharFilter(label=_("ผู้ยืม"), method="filter_borrower", max_length=100,
@@ -99,6 +101,11 @@ class LoanFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(status=Loan.Status.OUT, ends_on__lt=timezone.localdate())
+
+    def filter_status(self, queryset, name, value):
+        if value == APPROVED_ANY:
+            return queryset.filter(status__in=[Loan.Status.APPROVED, Loan.Status.OUT, Loan.Status.RETURNED])
+        return queryset.filter(status=value)
 
     def filter_fiscal_year(self, queryset, name, value):
         return selectors.in_fiscal_year(queryset, int(value))

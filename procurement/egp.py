@@ -310,7 +310,7 @@ def commit_egp(plan: EgpPlan, *, actor) -> EgpResult:
         with transaction.atomic():
             ids = [row.procurement.pk for row in plan.to_update]
             locked = {procurement.pk: procurement for procurement in
-                      Procurement.objects.select_for_update().select_related("winner").filter(pk__in=ids)}
+                      Procurement.objects.select_for_update(of=("self",)).select_related("winner").filter(pk__in=ids)}
             for row in plan.to_update:
                 procurement = locked.get(row.procurement.pk)
                 if procurement is None or procurement.updated_at != row.procurement.updated_at:
@@ -351,13 +351,11 @@ def commit_egp(plan: EgpPlan, *, actor) -> EgpResult:
 
 
 def _set_winner(procurement: Procurement, winner: tuple[str, str, Decimal]) -> None:
+    """The file's supplier becomes the winning bid only where there is none: a recorded bid (what was offered,
+    and what the สขร.1 and the public page show) is never rewritten by an import."""
     bidder, tax_id, price = winner
-    bid = procurement.winner
-    if bid is None:
+    if procurement.winner is None:
         procurement.winner = Bid.objects.create(procurement=procurement, bidder=bidder, tax_id=tax_id, price=price)
-    else:
-        bid.bidder, bid.tax_id, bid.price = bidder, tax_id, price
-        bid.save(update_fields=["bidder", "tax_id", "price"])
 
 
 def _entry(action: str, procurement: Procurement, actor, plan: EgpPlan, row: PlannedRow, **details) -> log.Change:

@@ -25,6 +25,7 @@ from assets.services import assets_register_bulk
 from organization import roles
 from organization.models import Organization
 from thai.dates import fiscal_year as fiscal_year_of
+from thai.digits import to_arabic_digits
 
 from .models import Bid, Delivery, Item, LinkedAsset, Method, Procurement, Publication
 
@@ -109,8 +110,8 @@ def check_fields(fields: dict) -> dict:
     if fields["method"] == Method.SPECIFIC and fields["amount"] > specific_limit() and not fields["over_limit_reason"]:
         raise ValidationError(_("วิธีเฉพาะเจาะจงใช้ได้ไม่เกินวงเงิน %(limit)s บาท: เกินวงเงินต้องบันทึกเหตุผล")
                               % {"limit": f"{specific_limit():,.2f}"})
-    egp = (fields.get("egp_number") or "").strip()
-    if egp and not egp.isdigit():
+    egp = to_arabic_digits((fields.get("egp_number") or "").strip())
+    if egp and not (egp.isascii() and egp.isdigit()):
         raise ValidationError(_("เลขที่โครงการ e-GP ต้องเป็นตัวเลข"))
     fields["egp_number"] = egp
     return fields
@@ -126,6 +127,13 @@ def price_warnings(procurement: Procurement) -> list[str]:
     if agreed is not None and reference is not None and agreed > reference:
         warnings.append(_("ราคาที่ตกลง %(agreed)s บาท สูงกว่าราคากลาง %(reference)s บาท")
                         % {"agreed": f"{agreed:,.2f}", "reference": f"{reference:,.2f}"})
+    if reference is None and procurement.status not in (S.PLANNED, S.CANCELLED):
+        warnings.append(_("ยังไม่ได้บันทึกราคากลาง (ต้องมีราคากลางทุกรายการ)"))
+    items_total = sum((item.total for item in procurement.items.all()), Decimal("0.00")) if procurement.pk else 0
+    if agreed is not None and items_total and items_total != agreed:
+        warnings.append(_("รวมราคาของรายการที่จัดหา %(items)s บาท ไม่เท่ากับราคาที่ตกลง %(agreed)s บาท: "
+                          "ครุภัณฑ์ที่ตรวจรับจะลงทะเบียนตามราคาต่อหน่วยของรายการ")
+                        % {"items": f"{items_total:,.2f}", "agreed": f"{agreed:,.2f}"})
     if reference is not None and amount and reference > amount:
         warnings.append(_("ราคากลาง %(reference)s บาท สูงกว่าวงเงิน %(amount)s บาท")
                         % {"reference": f"{reference:,.2f}", "amount": f"{amount:,.2f}"})
@@ -312,7 +320,9 @@ def procurement_contract(*, actor, procurement: Procurement, contract_number: st
                          delivery_due: dt.date, penalty_rate) -> Procurement:
     roles.require(actor, "procurement.manage")
     procurement = _locked(procurement)
-    _check_move(procurement, S.CONTRACTED)
+    completing = procurement.status == S.CONTRACTED and procurement.delivery_due is None  # imported from e-GP
+    if not completing:
+        _check_move(procurement, S.CONTRACTED)
     if not (contract_number or "").strip():
         raise ValidationError(_("กรุณากรอกเลขที่สัญญาหรือใบสั่ง"))
     contract_date = _date(contract_date, _("วันที่สัญญาหรือใบสั่ง"))
@@ -342,7 +352,11 @@ def delivery_record(*, actor, procurement: Procurement, delivered_on: dt.date, v
     procurement = _locked(procurement)
     if procurement.status != S.CONTRACTED:
         raise ValidationError(_("บันทึกการส่งมอบได้เมื่อลงนามสัญญาแล้วและยังส่งมอบไม่ครบเท่านั้น"))
+    if procurement.delivery_due is None or procurement.penalty_rate is None or procurement.agreed_price is None:
+        raise ValidationError(_("กรุณาบันทึกสัญญา (กำหนดส่งมอบและอัตราค่าปรับ) ก่อนบันทึกการส่งมอบ"))
     delivered_on = _date(delivered_on, _("วันที่ส่งมอบ"))
+    if delivered_on > timezone.localdate():
+        raise ValidationError(_("วันที่ส่งมอบต้องไม่เป็นวันในอนาคต"))
     if delivered_on < procurement.contract_date:
         raise ValidationError(_("วันที่ส่งมอบต้องไม่ก่อนวันที่สัญญา"))
     value = _money(value, _("มูลค่าที่ส่งมอบ"))
@@ -409,6 +423,10 @@ def procurement_accept(*, actor, procurement: Procurement, accepted_on: dt.date,
     procurement = _locked(procurement)
     _check_move(procurement, S.ACCEPTED)
     accepted_on = _date(accepted_on, _("วันที่ตรวจรับ"))
+    if accepted_on > timezone.localdate():
+        raise ValidationError(_("วันที่ตรวจรับต้องไม่เป็นวันในอนาคต"))
+    if not roles.can(actor, "asset.register"):
+        raise ValidationError(_("การตรวจรับลงทะเบียนครุภัณฑ์: ต้องบันทึกโดยเจ้าหน้าที่พัสดุหรือผู้ดูแลระบบ"))
     last_delivery = procurement.deliveries.order_by("-delivered_on").values_list("delivered_on", flat=True).first()
     if last_delivery and accepted_on < last_delivery:
         raise ValidationError(_("วันที่ตรวจรับต้องไม่ก่อนวันที่ส่งมอบ"))

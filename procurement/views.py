@@ -122,8 +122,13 @@ def detail(request, pk: int):
     steps = {}
     if manage:
         for step, (_form_class, statuses) in STEPS.items():
-            if procurement.status in statuses and not (step == "bid" and procurement.status == S.PLANNED
-                                                       and procurement.method != "specific"):
+            offered = procurement.status in statuses or (
+                step == "contract" and procurement.status == S.CONTRACTED and procurement.delivery_due is None)
+            if step == "bid" and procurement.status == S.PLANNED and procurement.method != "specific":
+                offered = False
+            if step == "accept" and not roles.can(request.user, "asset.register"):
+                offered = False
+            if offered:
                 steps[step] = _form(step, procurement)
     links = list(procurement.linked_assets.select_related("asset"))
     visible = set(assets_visible_to(request.user).filter(pk__in=[link.asset_id for link in links])

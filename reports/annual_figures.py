@@ -68,7 +68,8 @@ def measure4(year: int) -> "OrderedDict[str, Figure]":
     counts = dict(loans.order_by().values_list("status").annotate(n=Count("id")))
     decided_yes = sum(counts.get(status, 0) for status in (Loan.Status.APPROVED, Loan.Status.OUT, Loan.Status.RETURNED))
     figures["loans"] = Figure(_("คำขอยืมพัสดุ"), sum(counts.values()), _url(register, fiscal_year=year), _("ครั้ง"))
-    figures["approved"] = Figure(_("อนุมัติ"), decided_yes, _url(register, fiscal_year=year), _("ครั้ง"))
+    figures["approved"] = Figure(_("อนุมัติ"), decided_yes, _url(register, fiscal_year=year, status="approved_any"),
+                                 _("ครั้ง"))
     figures["rejected"] = Figure(_("ไม่อนุมัติ"), counts.get(Loan.Status.REJECTED, 0),
                                  _url(register, fiscal_year=year, status=Loan.Status.REJECTED), _("ครั้ง"))
     figures["returned_on_time"] = Figure(_("คืนครบตามกำหนด"), loan_selectors.returned(loans, late=False).count(),

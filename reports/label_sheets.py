@@ -43,7 +43,7 @@ class SheetForm(forms.Form):
 def selected_assets(user, params) -> "tuple[object, dict]":
     """Assets chosen on the register page: explicit ids (?ids=1,2) or the list's filter. Never disposed ones."""
     base = assets_visible_to(user).exclude(status=Status.DISPOSED).select_related("division").order_by("number_key")
-    ids = [part for part in str(params.get("ids", "")).split(",") if part.strip().isdigit()]
+    ids = [part for part in str(params.get("ids", "")).split(",") if part.strip().isascii() and part.strip().isdigit()]
     if ids:
         return base.filter(pk__in=[int(i) for i in ids[:100_000]]), {"ids": ",".join(ids)}
     kept = {key: params.get(key) for key in AssetFilter.base_filters if params.get(key)}

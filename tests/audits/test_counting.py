@@ -268,3 +268,26 @@ def test_a_reopened_sheet_counts_again_and_the_reason_is_logged(org, counting):
     services.sheet_reopen(actor=inspector, sheet=sheet, reason="พบเครื่องพิมพ์ในห้องประชุม")
     scan(org, sheet, "416-67-0002")
     assert line(org["assets"]["p2"]).outcome == Line.Outcome.SEEN
+
+
+def test_an_asset_declared_missing_then_found_after_its_sheet_closed_is_not_set_lost(org, counting):
+    inspector = org["people"]["inspector1"]
+    palad, klang = sheet_of(counting, org["palad"]), sheet_of(counting, org["klang"])
+    services.lines_declare_missing(actor=inspector, sheet=klang)
+    services.sheet_close(actor=inspector, sheet=klang)
+    assert scan(org, palad, "416-67-0004")["outcome"] == "unexpected"  # its own sheet is closed: a finding
+    services.lines_declare_missing(actor=inspector, sheet=palad)
+    services.sheet_close(actor=inspector, sheet=palad)
+    services.round_submit(actor=inspector, round_=counting, today=dt.date(2024, 11, 1))
+    services.round_accept(actor=org["people"]["head"], round_=counting)
+    found, gone = org["assets"]["k1"], org["assets"]["k2"]
+    found.refresh_from_db()
+    gone.refresh_from_db()
+    assert found.status == AssetStatus.IN_USE and gone.status == AssetStatus.LOST
+
+
+def test_the_auditor_role_cannot_be_appointed_to_count(org):
+    from tests.audits.conftest import appoint
+
+    with pytest.raises(ValidationError, match="อ่านอย่างเดียว"):
+        appoint(org, inspectors=[org["people"]["auditor"]])

@@ -169,3 +169,15 @@ def test_demo_data_has_rounds_and_a_disposal(db, settings):
     statuses = set(Round.objects.values_list("status", flat=True))
     assert {Round.Status.ACCEPTED, Round.Status.SUBMITTED}.issubset(statuses)
     assert DisposalCase.objects.filter(status=DisposalCase.Status.REPORTED).exists()
+
+
+@pytest.mark.parametrize("path, data", [
+    ("missing", {"line": "²"}), ("on_loan", {"loan_line": "²"}), ("missing", {"line": "99999999999999999999999"})])
+def test_odd_digits_in_forms_never_give_a_500(client, org, counting, path, data):
+    sheet = sheet_of(counting, org["palad"])
+    client.force_login(org["people"]["inspector1"])
+    assert client.post(f"/inspections/sheet/{sheet.pk}/{path}/", data).status_code in (302, 404)
+    assert post_scan(client, sheet, number="416-67-0001", location="²").status_code == 400
+    officer = org["people"]["officer"]
+    client.force_login(officer)
+    assert client.get("/inspections/disposals/new/?round=²").status_code == 200

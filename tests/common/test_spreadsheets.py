@@ -275,3 +275,15 @@ def test_csv_row_cap():
 def test_broken_csv_quoting_is_refused():
     data = ("a,b\r\n\"" + "x" * 200_000 + "\r\n").encode()  # an unclosed quote swallowing past the field limit
     refused(data, "x.csv")
+
+
+def test_control_characters_never_break_an_xlsx():
+    import io
+
+    from openpyxl import load_workbook
+
+    from common.spreadsheets import write_xlsx
+
+    content = write_xlsx(["ชื่อ"], [["ซื้อ\x0bของ\x00"], ["บรรทัด\nใหม่\tแท็บ"]])
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert rows[1] == ("ซื้อของ",) and rows[2] == ("บรรทัด\nใหม่\tแท็บ",)

@@ -128,10 +128,11 @@ def test_price_warnings(officer, division):
     bid = services.bid_add(actor=officer, procurement=procurement, bidder="ร้าน ก", price=Decimal("105000"))
     procurement, warnings = services.procurement_award(actor=officer, procurement=procurement, winner=bid,
                                                        agreed_price=Decimal("105000"), selection_reason="รายเดียว")
-    assert len(warnings) == 2 and "สูงกว่าวงเงิน" in warnings[0] and "สูงกว่าราคากลาง" in warnings[1]
+    assert "สูงกว่าวงเงิน" in warnings[0] and "สูงกว่าราคากลาง" in warnings[1]
+    assert "ไม่เท่ากับราคาที่ตกลง" in warnings[2] and len(warnings) == 3  # the items add up to 70,200
     assert Entry.objects.get(action="procurement.award").details["warnings"] == warnings
     within = create(officer, division, amount="100000", reference_price=Decimal("95000"), title="ซื้อโต๊ะ")
-    within.agreed_price = Decimal("94000")
+    within.agreed_price = Decimal("70200")  # the items' total
     assert services.price_warnings(within) == []
 
 
@@ -247,3 +248,34 @@ def test_publication_refuses_a_future_date_and_a_duplicate_leaves_no_file(office
     assert Publication.objects.count() == 1
     assert len([path for path in tmp_path.rglob("*.pdf")]) == 1
     assert Entry.objects.filter(action="procurement.publish").count() == 1
+
+
+def test_an_imported_contract_gets_its_terms_before_deliveries(officer, division):
+    procurement = create(officer, division, items=[])
+    Procurement.objects.filter(pk=procurement.pk).update(status=S.CONTRACTED, agreed_price=Decimal("1000"),
+                                                         contract_date=D(2025, 1, 5))  # as the e-GP import leaves it
+    procurement.refresh_from_db()
+    with pytest.raises(ValidationError, match="กำหนดส่งมอบ"):
+        services.delivery_record(actor=officer, procurement=procurement, delivered_on=D(2025, 1, 20), value=Decimal("1000"))
+    services.procurement_contract(actor=officer, procurement=procurement, contract_number="9/2568",
+                                  contract_date=D(2025, 1, 5), delivery_due=D(2025, 1, 31), penalty_rate=Decimal("0.1"))
+    services.delivery_record(actor=officer, procurement=procurement, delivered_on=D(2025, 1, 20), value=Decimal("1000"))
+    assert Procurement.objects.get(pk=procurement.pk).status == S.DELIVERED
+
+
+def test_thai_digit_egp_numbers_are_stored_in_arabic_digits(officer, division):
+    procurement = create(officer, division, egp_number="๖๗๑๑๙๐๑๒๓๔๕")
+    assert procurement.egp_number == "67119012345"
+    with pytest.raises(ValidationError, match="e-GP"):
+        create(officer, division, egp_number="²³")
+
+
+def test_only_who_registers_assets_records_an_acceptance(officer, division):
+    supply_head = make_user("supply", "staff", "supply_head", division=division)
+    procurement = through_contract(officer, create(officer, division))
+    services.delivery_record(actor=officer, procurement=procurement, delivered_on=D(2025, 1, 30), value=Decimal("1100000"))
+    with pytest.raises(ValidationError, match="เจ้าหน้าที่พัสดุ"):
+        services.procurement_accept(actor=supply_head, procurement=procurement, accepted_on=D(2025, 2, 3), committee="x")
+    with pytest.raises(ValidationError, match="อนาคต"):
+        services.procurement_accept(actor=officer, procurement=procurement, accepted_on=dt.date.today() + dt.timedelta(days=2),
+                                    committee="x")

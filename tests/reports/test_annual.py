@@ -123,7 +123,7 @@ def test_measure_5_figures_match_the_database(year_data):
 def test_every_linked_figure_opens_the_list_it_counts(client, year_data):
     client.force_login(year_data["officer"])
     figures = annual_figures.measure4(2568)
-    for key in ("loans", "rejected", "returned_on_time", "returned_late"):
+    for key in ("loans", "approved", "rejected", "returned_on_time", "returned_late"):
         page = client.get(figures[key].url)
         assert page.status_code == 200
         assert page.context["page"].paginator.count == figures[key].value, key

@@ -44,7 +44,7 @@ def test_the_dashboard_draws_its_charts_as_svg(client, town):
 
 
 def test_loans_per_month_counts_each_month(town):
-    svg = dashboard.loans_per_month(timezone.localdate())
+    svg = dashboard.loans_per_month(make_user("auditor", "auditor", division=town["palad"]), timezone.localdate())
     values = [int(value) for value in re.findall(r"<title>[^<]*: (\d+) ครั้ง</title>", svg)]
     assert len(values) == 12 and sum(values) == Loan.objects.filter(
         starts_on__gte=(timezone.localdate().replace(day=1) - dt.timedelta(days=335)).replace(day=1),
@@ -73,3 +73,13 @@ def test_todo_counts_by_role_match_the_lists(client, town):
 def test_chart_text_is_escaped():
     svg = charts.bars(["<b>x</b>"], [3], title="<script>")
     assert "<b>" not in svg and "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_charts_keep_to_the_users_scope(client, town):
+    from loans.models import Loan
+
+    other = make_user("other", "staff", division=town["klang"])
+    svg = dashboard.loans_per_month(other, timezone.localdate())
+    assert "<title>" in svg and all(value == "0" for value in __import__("re").findall(r": (\d+) ครั้ง</title>", svg))
+    assert Loan.objects.count() == 4
+    assert dashboard.inspection_progress(other) == []
