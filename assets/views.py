@@ -1,22 +1,19 @@
 import datetime as dt
 import mimetypes
-import uuid
 
 from django import forms
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
 from activity.selectors import entries_for_asset
-from common.pagination import paginate
+from common.pagination import PAGE_SIZES, page_size, paginate
+from common.uploads import KeptUpload
 from organization import roles
 
 from . import exports, imports, panels, services
@@ -27,15 +24,7 @@ from .models import Asset, Status
 from .selectors import assets_visible_to, order_searched, search_is_costly
 from .tables import AssetTable
 
-PAGE_SIZES = (25, 50, 100)
 
-
-def _page_size(request) -> int:
-    try:
-        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
-    except ValueError:
-        return PAGE_SIZES[0]
-    return size if size in PAGE_SIZES else PAGE_SIZES[0]
 
 
 def asset_list(request):
@@ -46,7 +35,7 @@ def asset_list(request):
     queryset = table.data.data
     if asset_filter.form.is_valid() and asset_filter.form.cleaned_data.get("q"):
         queryset = order_searched(queryset)
-    page, rows = paginate(queryset, request.GET.get("page"), _page_size(request),
+    page, rows = paginate(queryset, request.GET.get("page"), page_size(request),
                           single_pass=search_is_costly(asset_filter))
     today = dt.date.today()
     for asset in rows:
@@ -170,9 +159,7 @@ def asset_export(request, fmt: str):
     return response
 
 
-IMPORT_SESSION_KEY = "asset_import"
-IMPORT_DIR = "imports"
-STALE_UPLOAD = dt.timedelta(days=1)
+KEPT_IMPORT = KeptUpload(session_key="asset_import", folder="imports")
 
 
 class ImportUploadForm(forms.Form):
@@ -183,41 +170,6 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
-
-
-def _upload_path(token: str) -> str:
-    return f"{IMPORT_DIR}/{token}"
-
-
-def _keep_upload(request, data: bytes, filename: str) -> str:
-    """Keep the previewed file server-side until it is confirmed (its token in the session)."""
-    token = uuid.uuid4().hex
-    saved = default_storage.save(_upload_path(token), ContentFile(data))
-    request.session[IMPORT_SESSION_KEY] = {"token": token, "name": saved, "filename": filename}
-    return token
-
-
-def _discard_upload(request) -> None:
-    kept = request.session.pop(IMPORT_SESSION_KEY, None)
-    if kept and kept.get("name", "").startswith(f"{IMPORT_DIR}/"):
-        try:
-            default_storage.delete(kept["name"])
-        except OSError:
-            pass
-    _discard_stale_uploads()
-
-
-def _discard_stale_uploads() -> None:
-    """Best effort: previews that were never confirmed are removed after a day."""
-    try:
-        _, files = default_storage.listdir(IMPORT_DIR)
-        cutoff = timezone.now() - STALE_UPLOAD
-        for name in files:
-            path = f"{IMPORT_DIR}/{name}"
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-    except (OSError, NotImplementedError):
-        pass
 
 
 def _import_page(request, *, form=None, refused=(), status=200):
@@ -242,12 +194,12 @@ def asset_import(request):
     if "confirm" in request.POST:
         return _import_confirm(request)
     if "cancel" in request.POST:
-        _discard_upload(request)
+        KEPT_IMPORT.discard(request)
         return redirect("assets:import")
     form = ImportUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_page(request, form=form)
-    _discard_upload(request)
+    KEPT_IMPORT.discard(request)
     upload = form.cleaned_data["file"]
     try:
         imports.check_size(upload.size)
@@ -255,32 +207,27 @@ def asset_import(request):
         plan = imports.parse_import(data, upload.name, actor=request.user)
     except imports.ImportRefused as error:
         return _import_page(request, form=form, refused=error.messages)
-    token = _keep_upload(request, data, upload.name) if plan.is_valid and plan.has_work else None
+    token = KEPT_IMPORT.keep(request, data, upload.name) if plan.is_valid and plan.has_work else None
     return _preview(request, plan, token)
 
 
 def _import_confirm(request):
-    kept = request.session.get(IMPORT_SESSION_KEY)
-    if not kept or kept.get("token") != request.POST.get("token"):
+    kept = KEPT_IMPORT.read(request, request.POST.get("token"))
+    if kept is None:
         return _import_page(request, refused=[_("ไม่พบไฟล์ที่ตรวจสอบไว้ (หมดอายุ หรือมีการอัปโหลดไฟล์อื่นแทน) "
                                                    "กรุณาอัปโหลดไฟล์อีกครั้ง")])
-    try:
-        with default_storage.open(kept["name"], "rb") as handle:
-            data = handle.read()
-    except (FileNotFoundError, OSError):
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        return _import_page(request, refused=[_("ไม่พบไฟล์ที่ตรวจสอบไว้ กรุณาอัปโหลดไฟล์อีกครั้ง")])
+    data, filename = kept
     try:
         # The register may have changed since the preview: read and check the file again, then write it.
-        plan = imports.parse_import(data, kept["filename"], actor=request.user)
+        plan = imports.parse_import(data, filename, actor=request.user)
         if not plan.is_valid:
-            _discard_upload(request)
+            KEPT_IMPORT.discard(request)
             return _preview(request, plan, None)
         result = imports.commit_import(plan, actor=request.user)
     except imports.ImportRefused as error:
-        _discard_upload(request)
+        KEPT_IMPORT.discard(request)
         return _import_page(request, refused=error.messages)
-    _discard_upload(request)
+    KEPT_IMPORT.discard(request)
     messages.success(request, _("นำเข้าแล้ว: ลงทะเบียนใหม่ %(created)s รายการ แก้ไข %(changed)s รายการ "
                                 "ไม่เปลี่ยนแปลง %(unchanged)s รายการ") % {
         "created": f"{len(result.created):,}", "changed": f"{len(result.changed):,}",

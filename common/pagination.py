@@ -46,3 +46,15 @@ def paginate(queryset: QuerySet, page_number, per_page: int, *, single_pass: boo
     objects = {obj.pk: obj for obj in rows} if ids else {}
     page.object_list = [objects[pk] for pk in ids if pk in objects]
     return page, page.object_list
+
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def page_size(request, sizes: tuple[int, ...] = PAGE_SIZES) -> int:
+    """The rows a page the list was asked for (?per_page=), one of `sizes`; the first when absent or odd."""
+    try:
+        size = int(request.GET.get("per_page", sizes[0]))
+    except ValueError:
+        return sizes[0]
+    return size if size in sizes else sizes[0]

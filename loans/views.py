@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from assets.selectors import assets_visible_to
-from common.pagination import paginate
+from common.pagination import PAGE_SIZES, page_size, paginate
 from organization import roles
 from organization.models import User
 from thai.dates import ThaiDateError, parse_date
@@ -52,15 +52,7 @@ def officer_desk(request):
     return render(request, "loans/desk.html", lists)
 
 
-PAGE_SIZES = (25, 50, 100)
 
-
-def _page_size(request) -> int:
-    try:
-        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
-    except ValueError:
-        return PAGE_SIZES[0]
-    return size if size in PAGE_SIZES else PAGE_SIZES[0]
 
 
 def _register_filter(request) -> LoanFilter:
@@ -71,7 +63,7 @@ def loan_register(request):
     """Every loan the user may see (all of them for auditors, administrators, approvers and property
     officers), filtered, newest first, paginated in the database."""
     loan_filter = _register_filter(request)
-    page, rows = paginate(loan_filter.qs, request.GET.get("page"), _page_size(request))
+    page, rows = paginate(loan_filter.qs, request.GET.get("page"), page_size(request))
     today = timezone.localdate()
     for loan in rows:
         loan.overdue = services.is_overdue(loan, today=today)

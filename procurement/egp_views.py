@@ -6,25 +6,18 @@ until it is confirmed or cancelled, the way the asset register import keeps its 
 checks it again before writing.
 """
 
-import datetime as dt
-import uuid
-
 from django import forms
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.uploads import KeptUpload
 from organization import roles
 
 from . import egp
 
-SESSION_KEY = "egp_import"
-UPLOAD_DIR = "imports/egp"
-STALE_UPLOAD = dt.timedelta(days=1)
+KEPT = KeptUpload(session_key="egp_import", folder="imports/egp")
 
 
 class EgpUploadForm(forms.Form):
@@ -35,36 +28,6 @@ class EgpUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
-
-
-def _keep_upload(request, data: bytes, filename: str) -> str:
-    token = uuid.uuid4().hex
-    saved = default_storage.save(f"{UPLOAD_DIR}/{token}", ContentFile(data))
-    request.session[SESSION_KEY] = {"token": token, "name": saved, "filename": filename}
-    return token
-
-
-def _discard_upload(request) -> None:
-    kept = request.session.pop(SESSION_KEY, None)
-    if kept and kept.get("name", "").startswith(f"{UPLOAD_DIR}/"):
-        try:
-            default_storage.delete(kept["name"])
-        except OSError:
-            pass
-    _discard_stale_uploads()
-
-
-def _discard_stale_uploads() -> None:
-    """Best effort: previews that were never confirmed are removed after a day."""
-    try:
-        _, files = default_storage.listdir(UPLOAD_DIR)
-        cutoff = timezone.now() - STALE_UPLOAD
-        for name in files:
-            path = f"{UPLOAD_DIR}/{name}"
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-    except (OSError, NotImplementedError):
-        pass
 
 
 def _upload_page(request, *, form=None, refused=()):
@@ -92,7 +55,7 @@ def egp_import(request):
     form = EgpUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _upload_page(request, form=form)
-    _discard_upload(request)
+    KEPT.discard(request)
     upload = form.cleaned_data["file"]
     try:
         egp.check_size(upload.size)
@@ -100,7 +63,7 @@ def egp_import(request):
         plan = egp.parse_egp(data, upload.name, actor=request.user)
     except egp.ImportRefused as error:
         return _upload_page(request, form=form, refused=error.messages)
-    token = _keep_upload(request, data, upload.name) if plan.is_valid and plan.has_work else None
+    token = KEPT.keep(request, data, upload.name) if plan.is_valid and plan.has_work else None
     return _preview(request, plan, token)
 
 
@@ -110,29 +73,24 @@ def egp_import_confirm(request):
     if request.method != "POST":
         return redirect("procurement:egp_import")
     if "cancel" in request.POST:
-        _discard_upload(request)
+        KEPT.discard(request)
         return redirect("procurement:egp_import")
-    kept = request.session.get(SESSION_KEY)
-    if not kept or kept.get("token") != request.POST.get("token"):
+    kept = KEPT.read(request, request.POST.get("token"))
+    if kept is None:
         return _upload_page(request, refused=[_("ไม่พบไฟล์ที่ตรวจสอบไว้ (หมดอายุ หรือมีการอัปโหลดไฟล์อื่นแทน) "
                                                 "กรุณาอัปโหลดไฟล์อีกครั้ง")])
-    try:
-        with default_storage.open(kept["name"], "rb") as handle:
-            data = handle.read()
-    except (FileNotFoundError, OSError):
-        request.session.pop(SESSION_KEY, None)
-        return _upload_page(request, refused=[_("ไม่พบไฟล์ที่ตรวจสอบไว้ กรุณาอัปโหลดไฟล์อีกครั้ง")])
+    data, filename = kept
     try:
         # The register (or the organisation's e-GP name) may have changed since the preview: plan again, then write.
-        plan = egp.parse_egp(data, kept["filename"], actor=request.user)
+        plan = egp.parse_egp(data, filename, actor=request.user)
         if not plan.is_valid:
-            _discard_upload(request)
+            KEPT.discard(request)
             return _preview(request, plan, None)
         result = egp.commit_egp(plan, actor=request.user)
     except egp.ImportRefused as error:
-        _discard_upload(request)
+        KEPT.discard(request)
         return _upload_page(request, refused=error.messages)
-    _discard_upload(request)
+    KEPT.discard(request)
     messages.success(request, _("นำเข้าข้อมูล e-GP แล้ว: สร้างใหม่ %(created)s รายการ แก้ไข %(updated)s รายการ "
                                 "ไม่เปลี่ยนแปลง %(unchanged)s รายการ มีข้อสังเกต %(flagged)s รายการ") % {
         "created": f"{len(result.created):,}", "updated": f"{len(result.updated):,}",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assets.selectors import assets_visible_to
-from common.pagination import paginate
+from common.pagination import PAGE_SIZES, page_size, paginate
 from organization import roles
 
 from . import selectors, services
@@ -16,16 +16,8 @@ from .forms import (AcceptForm, AnnounceForm, AwardForm, BidForm, CancelForm, Co
                     ItemFormSet, ProcurementForm)
 from .models import Procurement
 
-PAGE_SIZES = (25, 50, 100)
 S = Procurement.Status
 
-
-def _page_size(request) -> int:
-    try:
-        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
-    except ValueError:
-        return PAGE_SIZES[0]
-    return size if size in PAGE_SIZES else PAGE_SIZES[0]
 
 
 def register(request):
@@ -34,7 +26,7 @@ def register(request):
     roles.require(request.user, "procurement.view")
     procurement_filter = ProcurementFilter(request.GET or None, queryset=selectors.register_queryset())
     page, rows = paginate(procurement_filter.qs.order_by("-fiscal_year", "-id"), request.GET.get("page"),
-                          _page_size(request))
+                          page_size(request))
     return render(request, "procurement/register.html", {
         "filter": procurement_filter, "page": page, "rows": rows, "page_sizes": PAGE_SIZES,
         "can_manage": roles.can(request.user, "procurement.manage")})
