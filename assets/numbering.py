@@ -20,8 +20,11 @@ _SPACES = re.compile(r"\s+")
 
 
 def number_key(number: str) -> str:
-    """What uniqueness compares: Thai digits as Arabic, spaces collapsed, upper case."""
-    return _SPACES.sub(" ", to_arabic_digits(number or "").strip()).upper()
+    """What uniqueness compares: Thai digits as Arabic, spaces collapsed, upper case. Never longer than the
+    number (so it fits the same column): a letter whose upper case is longer ("ß" → "SS") is kept as it is."""
+    text = _SPACES.sub(" ", to_arabic_digits(number or "").strip())
+    key = text.upper()
+    return key if len(key) == len(text) else "".join(c if len(c.upper()) != 1 else c.upper() for c in text)
 
 
 _URL_NUMBER = re.compile(r"/a/([^/?#]+)")

@@ -99,7 +99,8 @@ def _require_status(round_: Round, *statuses: str) -> None:
 
 
 def _text(value, limit: int = MAX_TEXT) -> str:
-    return (value or "").strip()[:limit]
+    """Typed text as stored: trimmed, cut to the limit, without NUL characters (PostgreSQL cannot store them)."""
+    return (value or "").replace("\x00", "").strip()[:limit]
 
 
 def _log_round(action: str, round_: Round, actor, *, assets=(), division_id=None, **details) -> None:
@@ -300,7 +301,7 @@ def inspection_scan(*, actor, sheet: Sheet, number: str, condition: str = Condit
     photo_file = _photo_file(photo)
     now = timezone.now()
     asset, _old_number = asset_by_number(text)
-    line = (Line.objects.select_for_update().select_related("sheet__division").filter(round=round_, asset=asset).first()
+    line = (Line.objects.select_for_update(of=("self",)).select_related("sheet__division").filter(round=round_, asset=asset).first()
             if asset else None)
     if line is not None and line.sheet.status == Sheet.Status.OPEN:
         repeat = line.outcome == Line.Outcome.SEEN
@@ -369,7 +370,7 @@ def inspection_scan(*, actor, sheet: Sheet, number: str, condition: str = Condit
 @transaction.atomic
 def line_confirm_on_loan(*, actor, line: Line, note: str = "") -> Line:
     """An expected asset that is out on loan, confirmed with its borrower (not brought back to be scanned)."""
-    line = Line.objects.select_for_update().select_related("sheet", "asset").get(pk=line.pk)
+    line = Line.objects.select_for_update(of=("self",)).select_related("sheet", "asset").get(pk=line.pk)
     _open_sheet(actor, line.sheet)
     loan = current_loans_of([line.asset_id]).get(line.asset_id)
     if loan is None:
@@ -413,7 +414,7 @@ def lines_declare_missing(*, actor, sheet: Sheet, line_ids=None, note: str = "")
 @transaction.atomic
 def sheet_close(*, actor, sheet: Sheet) -> Sheet:
     sheet = _open_sheet(actor, sheet)
-    sheet = Sheet.objects.select_for_update().select_related("round", "division").get(pk=sheet.pk)
+    sheet = Sheet.objects.select_for_update(of=("self",)).select_related("round", "division").get(pk=sheet.pk)
     progress = sheet_progress(sheet)
     if progress["pending"]:
         raise ValidationError(_("ปิดบัญชีไม่ได้: ยังมีครุภัณฑ์ที่ยังไม่ได้ตรวจ %(n)s รายการ "
@@ -428,7 +429,7 @@ def sheet_close(*, actor, sheet: Sheet) -> Sheet:
 @transaction.atomic
 def sheet_reopen(*, actor, sheet: Sheet, reason: str) -> Sheet:
     """Reopen a closed sheet before the report is submitted (a mistake found), with the reason logged."""
-    sheet = Sheet.objects.select_for_update().select_related("round", "division").get(pk=sheet.pk)
+    sheet = Sheet.objects.select_for_update(of=("self",)).select_related("round", "division").get(pk=sheet.pk)
     _require_inspector(actor, sheet.round)
     _require_status(sheet.round, Round.Status.COUNTING)
     if sheet.status != Sheet.Status.CLOSED:

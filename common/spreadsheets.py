@@ -245,6 +245,8 @@ def _cells(values) -> list[Cell]:
     for value in values:
         kind = value.__class__
         if kind is str:
+            if "\x00" in value:  # an .xlsx cell may hold "_x0000_", which readers decode: no text keeps a NUL
+                value = value.replace("\x00", "")
             append(value if value and not value.isspace() else None)
         elif kind is float or kind is int or kind is bool or value is None:
             append(value)

@@ -67,7 +67,7 @@ def manual_publish(*, actor, title: str, body: str) -> ManualVersion:
     if not (title or "").strip() or not (body or "").strip():
         raise ValidationError(_("กรุณากรอกชื่อเรื่องและเนื้อหาของคู่มือ"))
     latest = ManualVersion.objects.select_for_update().order_by("-number").first()
-    version = ManualVersion.objects.create(number=(latest.number + 1) if latest else 1, title=title.strip(),
+    version = ManualVersion.objects.create(number=(latest.number + 1) if latest else 1, title=title.strip()[:200],
                                            body=body.strip(), published_at=timezone.now(), published_by=actor)
     log.record("manual.publish", obj=version, actor=actor, details={"number": version.number})
     return version

@@ -146,8 +146,16 @@ def loan_detail(request, pk):
     })
 
 
+def _has_nul(data) -> bool:
+    """A NUL character in what was posted: what every form refuses, and PostgreSQL cannot store."""
+    return any("\x00" in value for _name, values in data.lists() for value in values)
+
+
 def _act(request, loan: Loan):
     action, user, post = request.POST.get("action"), request.user, request.POST
+    if _has_nul(post):
+        messages.error(request, _("ข้อมูลที่ส่งมาอ่านไม่ได้"))
+        return redirect("loans:detail", pk=loan.pk)
     moves = {
         "endorse": lambda: services.loan_endorse(actor=user, loan=loan),
         "approve": lambda: services.loan_approve(actor=user, loan=loan),
@@ -207,6 +215,8 @@ def manual(request):
     user = request.user
     if request.method == "POST":
         try:
+            if _has_nul(request.POST):
+                raise ValidationError(_("ข้อมูลที่ส่งมาอ่านไม่ได้"))
             if request.POST.get("action") == "publish":
                 services.manual_publish(actor=user, title=request.POST.get("title", ""), body=request.POST.get("body", ""))
                 messages.success(request, _("ประกาศคู่มือฉบับใหม่แล้ว"))

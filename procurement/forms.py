@@ -60,7 +60,7 @@ class ItemForm(forms.Form):
         return data
 
 
-ItemFormSet = forms.formset_factory(ItemForm, extra=3, max_num=100, validate_max=True)
+ItemFormSet = forms.formset_factory(ItemForm, extra=3, max_num=100, validate_max=True, absolute_max=100)
 
 
 class AnnounceForm(forms.Form):

@@ -50,6 +50,8 @@ def read_publication(request) -> dict:
     """The publish form's fields, checked: kind, fiscal_year, month (its first day, for a สขร.1), procurement,
     published_on, where and thai_digits. Raises ValidationError with a Thai message."""
     data = request.POST
+    if any("\x00" in value for _name, values in data.lists() for value in values):
+        raise ValidationError(_("ข้อมูลที่ส่งมาอ่านไม่ได้"))  # a NUL character: PostgreSQL cannot store it
     kind = data.get("kind", "")
     if kind not in K.values:
         raise ValidationError(_("ประเภทการเผยแพร่ไม่ถูกต้อง"))

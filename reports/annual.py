@@ -115,6 +115,8 @@ def report_update(*, actor, report: AnnualReport, title: str, thai_digits: bool,
     title = (title or "").strip()[:300]
     if not title:
         raise ValidationError(_("กรุณากรอกชื่อรายงาน"))
+    if "\x00" in title or any("\x00" in (value or "") for fields in measures.values() for value in fields.values()):
+        raise ValidationError(_("ข้อมูลที่ส่งมาอ่านไม่ได้"))  # a NUL character: PostgreSQL cannot store it
     changes = {}
     if title != report.title or bool(thai_digits) != report.thai_digits:
         changes["report"] = {"title": title, "thai_digits": bool(thai_digits)}

@@ -30,6 +30,15 @@ def browser():
         browser.close()
 
 
+def csp_violations(context) -> list[str]:
+    """Console messages of every page of a browser context that report a Content Security Policy violation
+    (Chromium logs each blocked script, style, image, connection or inline handler this way)."""
+    violations = []
+    context.on("console", lambda message: violations.append(message.text)
+               if "Content Security Policy" in message.text else None)
+    return violations
+
+
 @pytest.fixture
 def phone(browser):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="th-TH")

@@ -8,6 +8,7 @@ import pytest
 from activity.models import Entry
 from audits import services
 from audits.models import Line, Scan
+from tests.browser.conftest import csp_violations
 from tests.browser.test_loan_phone import sign_in
 from tests.conftest import make_user
 from tests.factories import AssetFactory, DivisionFactory, LocationFactory
@@ -30,6 +31,7 @@ def test_three_scans_one_offline_counted_once_each(live_server, browser):
     path = f"/inspections/sheet/{sheet.pk}/count/"
 
     context, page = sign_in(browser, live_server, "somsri", path)
+    violations = csp_violations(context)
     progress = page.get_by_test_id("progress")
     assert progress.inner_text() == "พบ 0 / 5"
 
@@ -38,9 +40,9 @@ def test_three_scans_one_offline_counted_once_each(live_server, browser):
         page.get_by_role("button", name="บันทึก", exact=True).click()
 
     record("416-67-0001")
-    page.wait_for_function("document.getElementById('found').textContent === '1'")
+    page.wait_for_function("() => document.getElementById('found').textContent === '1'")
     record(f"{live_server.url}/a/416-67-0002")  # a label's URL, as the camera reads it
-    page.wait_for_function("document.getElementById('found').textContent === '2'")
+    page.wait_for_function("() => document.getElementById('found').textContent === '2'")
 
     context.set_offline(True)
     record("416-67-0003")
@@ -54,8 +56,8 @@ def test_three_scans_one_offline_counted_once_each(live_server, browser):
     assert [item["number"] for item in stored] == ["416-67-0003"]
 
     context.set_offline(False)
-    page.wait_for_function("document.getElementById('found').textContent === '3'", timeout=15_000)
-    page.wait_for_function("document.querySelectorAll('#recent li[data-state=waiting]').length === 0")
+    page.wait_for_function("() => document.getElementById('found').textContent === '3'", timeout=15_000)
+    page.wait_for_function("() => document.querySelectorAll('#recent li[data-state=waiting]').length === 0")
     page.wait_for_timeout(5000)  # another retry tick: the sent scan must not go again
 
     seen = Line.objects.filter(sheet=sheet, outcome=Line.Outcome.SEEN)
@@ -64,6 +66,14 @@ def test_three_scans_one_offline_counted_once_each(live_server, browser):
     assert Entry.objects.filter(action="inspection.count").count() == 3
     assert page.evaluate(f"localStorage.getItem('phatsadu.count.{sheet.pk}.{inspector.pk}')") == "[]"
     assert progress.inner_text() == "พบ 3 / 5"
+
+    # The label page's inline script (allowed by its nonce) offers "record in this count" on this phone.
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/a/416-67-0004")
+    expect(page.locator("#count-link")).to_have_attribute("href", f"{path}?number=416-67-0004")
+    assert "default-src 'self'" in page.goto(f"{live_server.url}{path}").headers["content-security-policy"]
+    assert violations == [], "the pages broke the Content Security Policy:\n" + "\n".join(violations)
     context.close()
 
 
@@ -89,7 +99,7 @@ def test_a_scan_waiting_offline_survives_a_reload(live_server, browser):
     page.locator("#recent li[data-state=waiting]").wait_for()
     assert not Line.objects.filter(sheet=sheet, outcome=Line.Outcome.SEEN).exists()
     page.unroute("**/scan/")
-    page.wait_for_function("document.getElementById('found').textContent === '1'", timeout=15_000)
+    page.wait_for_function("() => document.getElementById('found').textContent === '1'", timeout=15_000)
     assert Line.objects.filter(sheet=sheet, outcome=Line.Outcome.SEEN).count() == 1
     assert Scan.objects.count() == 1
     context.close()
