@@ -30,9 +30,10 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", str(DEFAULT_EXAMPLES)))
 def fuzz(examples: int = DEFAULT_EXAMPLES):
     """Hypothesis settings for these tests: a modest number of examples (`examples`, scaled by FUZZ_EXAMPLES
     against its default of 30), no deadline (the machine may be busy), no example database written into the
-    checkout, no "explain" phase (slow, and the failing example is printed anyway)."""
+    checkout, no "explain" phase (slow, and the failing example is printed anyway); a failure prints the
+    @reproduce_failure line that replays it exactly."""
     count = max(1, round(examples * EXAMPLES / DEFAULT_EXAMPLES))
-    return settings(max_examples=count, deadline=None, database=None, derandomize=False,
+    return settings(max_examples=count, deadline=None, database=None, derandomize=False, print_blob=True,
                     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                            HealthCheck.data_too_large, HealthCheck.large_base_example,
