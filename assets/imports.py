@@ -30,7 +30,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from activity import log
-from common.spreadsheets import SpreadsheetError, Table, read_table, restore
+from common.spreadsheets import ImportRefused, SpreadsheetError, Table, read_table, restore
 from organization import roles
 from organization.models import Division, Location, User
 from thai.dates import ThaiDateError, format_date, parse_date
@@ -55,16 +55,6 @@ _TOO_BIG = Decimal(10) ** 15
 _SPACES = re.compile(r"\s+")
 _TRUE = {"ใช่", "ได้", "yes", "y", "true", "1", "✓"}
 _FALSE = {"ไม่", "ไม่ใช่", "ไม่ได้", "no", "n", "false", "0"}
-
-
-class ImportRefused(ValueError):
-    """The file as a whole cannot be imported (unreadable, too big, wrong columns, bad rows at commit).
-
-    str() is Thai; `messages` holds each reason."""
-
-    def __init__(self, *messages: str):
-        self.messages = [str(message) for message in messages]
-        super().__init__(" ".join(self.messages))
 
 
 @dataclass

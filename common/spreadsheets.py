@@ -41,6 +41,16 @@ class SpreadsheetError(ValueError):
     """A file that cannot be read as a table; str() is a Thai message for the person who sent it."""
 
 
+class ImportRefused(ValueError):
+    """An import's file as a whole cannot be imported (unreadable, too big, wrong columns, bad rows at commit).
+
+    str() is Thai; `messages` holds each reason. Raised by the register import and the e-GP import."""
+
+    def __init__(self, *messages: str):
+        self.messages = [str(message) for message in messages]
+        super().__init__(" ".join(self.messages))
+
+
 @dataclass
 class Table:
     """A sheet read from a file: the header row and the data rows, each with its row number in the file.

@@ -58,7 +58,7 @@ from django.utils.translation import gettext as _
 from activity import log
 from assets.models import Asset
 from assets.numbering import number_key
-from common.spreadsheets import SpreadsheetError, Table, read_table, restore
+from common.spreadsheets import ImportRefused, SpreadsheetError, Table, read_table, restore
 from organization import roles
 from organization.models import Organization
 from thai.dates import ThaiDateError, format_date, parse_date
@@ -126,15 +126,6 @@ _METHOD_WORDS = (
     ("คัดเลือก", Method.SELECTION),
 )
 _ELECTRONIC = re.compile(r"อิเล็?[กค]ทรอนิ[กค]?ส์?")
-
-
-class ImportRefused(ValueError):
-    """The file as a whole cannot be imported (unreadable, too big, not e-GP's columns, bad rows at commit,
-    no e-GP name set). str() is Thai; `messages` holds each reason."""
-
-    def __init__(self, *messages: str):
-        self.messages = [str(message) for message in messages]
-        super().__init__(" ".join(self.messages))
 
 
 @dataclass

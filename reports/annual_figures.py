@@ -106,9 +106,7 @@ def measure4(year: int) -> "OrderedDict[str, Figure]":
         figures["found_lost"] = Figure(_("ตรวจไม่พบ (สูญไป)"), conditions.get(Condition.LOST, 0), report_url, _("รายการ"))
         figures["found_not_needed"] = Figure(_("ไม่จำเป็นต้องใช้"), conditions.get(Condition.NOT_NEEDED, 0), report_url,
                                              _("รายการ"))
-        figures["inspected"] = Figure(_("ครุภัณฑ์ที่ตรวจ"), sum(conditions.values()) + conditions.get("", 0) * 0,
-                                      report_url, _("รายการ"))
-        figures["inspected"].value = Line.objects.filter(round=round_).count()
+        figures["inspected"] = Figure(_("ครุภัณฑ์ที่ตรวจ"), sum(conditions.values()), report_url, _("รายการ"))
         figures["_round"] = round_
     first, last = fiscal_year_bounds(year)
     disposed = DisposalItem.objects.filter(case__completed_on__range=(first, last),
