@@ -30,13 +30,13 @@ class RoundForm(forms.Form):
     appointed_by = forms.ModelChoiceField(label=_("ผู้แต่งตั้ง"), queryset=User.objects.none())
     inspectors = forms.ModelMultipleChoiceField(label=_("ผู้ตรวจสอบ"), queryset=User.objects.none(),
                                                 widget=forms.CheckboxSelectMultiple,
-                                                help_text=_("เจ้าหน้าที่พัสดุเป็นผู้ตรวจสอบไม่ได้"))
+                                                help_text=_("เจ้าหน้าที่พัสดุและหัวหน้าเจ้าหน้าที่เป็นผู้ตรวจสอบไม่ได้"))
     chair = forms.ModelChoiceField(label=_("ประธาน"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["appointed_by"].queryset = _people_with(roles.AGENCY_HEAD, roles.SUPPLY_HEAD)
-        officers = _people_with(roles.PROPERTY_OFFICER, roles.AUDITOR)
+        officers = _people_with(roles.PROPERTY_OFFICER, roles.SUPPLY_HEAD, roles.AUDITOR)
         candidates = User.objects.filter(is_active=True).exclude(pk__in=officers).select_related("division")
         self.fields["inspectors"].queryset = candidates.order_by("division__order", "first_name")
         self.fields["chair"].queryset = candidates

@@ -79,11 +79,15 @@ def is_inspector(user, round_: Round) -> bool:
                 and Inspector.objects.filter(round=round_, user=user).exists())
 
 
+# The supply staff of the Act (เจ้าหน้าที่: the property officers and their head), who may not inspect their own work.
+SUPPLY_STAFF = (roles.PROPERTY_OFFICER, roles.SUPPLY_HEAD)
+
+
 def _require_inspector(actor, round_: Round) -> None:
     if not is_inspector(actor, round_):
         raise PermissionDenied(_("เฉพาะผู้ตรวจสอบที่ได้รับแต่งตั้งในการตรวจสอบครั้งนี้เท่านั้นที่บันทึกได้"))
-    if roles.has_role(actor, roles.PROPERTY_OFFICER):
-        raise PermissionDenied(_("เจ้าหน้าที่พัสดุเป็นผู้ตรวจสอบพัสดุไม่ได้"))
+    if roles.has_role(actor, *SUPPLY_STAFF):
+        raise PermissionDenied(_("เจ้าหน้าที่พัสดุและหัวหน้าเจ้าหน้าที่เป็นผู้ตรวจสอบพัสดุไม่ได้"))
 
 
 def _require_inspector_or_manager(actor, round_: Round) -> None:
@@ -119,6 +123,9 @@ def _check_inspectors(inspectors, appointed_by) -> list:
             raise ValidationError(_("%(name)s ไม่ได้ปฏิบัติงานแล้ว แต่งตั้งเป็นผู้ตรวจสอบไม่ได้") % {"name": user})
         if roles.has_role(user, roles.PROPERTY_OFFICER):
             raise ValidationError(_("%(name)s เป็นเจ้าหน้าที่พัสดุ แต่งตั้งเป็นผู้ตรวจสอบพัสดุไม่ได้") % {"name": user})
+        if roles.has_role(user, roles.SUPPLY_HEAD):
+            raise ValidationError(_("%(name)s เป็นหัวหน้าเจ้าหน้าที่ (หัวหน้าหน่วยพัสดุ) แต่งตั้งเป็นผู้ตรวจสอบพัสดุไม่ได้")
+                                  % {"name": user})
         if user.pk == appointed_by.pk:
             raise ValidationError(_("ผู้แต่งตั้งเป็นผู้ตรวจสอบในคำสั่งของตนเองไม่ได้ (ผลการตรวจต้องรายงานต่อผู้แต่งตั้ง)"))
         if roles.has_role(user, roles.AUDITOR):
@@ -137,6 +144,8 @@ def round_appoint(*, actor, order_number: str, order_date: dt.date, appointed_by
         raise ValidationError(_("กรุณากรอกเลขที่คำสั่งแต่งตั้ง"))
     if not isinstance(order_date, dt.date):
         raise ValidationError(_("กรุณากรอกวันที่ของคำสั่งแต่งตั้ง"))
+    if order_date > timezone.localdate():
+        raise ValidationError(_("วันที่ของคำสั่งแต่งตั้งเป็นวันในอนาคตไม่ได้"))
     if appointed_by is None or not roles.has_role(appointed_by, *APPOINTERS):
         raise ValidationError(_("ผู้แต่งตั้งต้องเป็นหัวหน้าหน่วยงานหรือหัวหน้าหน่วยพัสดุ"))
     inspectors = _check_inspectors(inspectors, appointed_by)
@@ -146,6 +155,10 @@ def round_appoint(*, actor, order_number: str, order_date: dt.date, appointed_by
         if Round.objects.filter(kind=Round.Kind.ANNUAL, fiscal_year=fiscal_year).exists():
             raise ValidationError(_("มีการแต่งตั้งผู้ตรวจสอบพัสดุประจำปีงบประมาณ %(year)s แล้ว") % {"year": fiscal_year})
         dates = annual_dates(int(fiscal_year))
+        if order_date < dates["period_start"]:
+            raise ValidationError(_("คำสั่งแต่งตั้งผู้ตรวจสอบพัสดุประจำปีงบประมาณ %(year)s ลงวันที่ก่อนปีงบประมาณนั้นเริ่ม"
+                                    " (%(first)s) ไม่ได้") % {"year": fiscal_year,
+                                                             "first": format_date(dates["period_start"])})
         division = None
     elif kind == Round.Kind.SPOT:
         if division is None:
@@ -172,6 +185,14 @@ def round_appoint(*, actor, order_number: str, order_date: dt.date, appointed_by
                inspectors=[str(user) for user in inspectors], starts_on=round_.starts_on.isoformat(),
                due_on=round_.due_on.isoformat())
     return round_
+
+
+def appointed_in_time(round_: Round) -> bool:
+    """An annual round's order is made within the last month before the fiscal year ends (DOMAIN.md section 5);
+    a late or early one is recorded all the same and marked on the round's page. Spot checks have no such month."""
+    if round_.kind != Round.Kind.ANNUAL:
+        return True
+    return round_.period_end.replace(day=1) <= round_.order_date <= round_.period_end
 
 
 def _divisions_for(round_: Round) -> list[Division]:

@@ -92,6 +92,7 @@ def round_detail(request, pk: int):
     sheets = selectors.sheets_with_progress(round_)
     return render(request, "audits/round_detail.html", {
         "round": round_, "sheets": sheets, "due": services.due_state(round_),
+        "appointed_in_time": services.appointed_in_time(round_),
         "inspectors": round_.inspector_links.select_related("user__division"),
         "is_inspector": inspector,
         "can_start": round_.status == Round.Status.PLANNED and (inspector or manager),
@@ -157,7 +158,7 @@ def sheet_detail(request, pk: int):
         line.loan = loans.get(line.asset_id)
     round_ = sheet.round
     can_count = (services.is_inspector(request.user, round_) and round_.status == Round.Status.COUNTING
-                 and not roles.has_role(request.user, roles.PROPERTY_OFFICER))
+                 and not roles.has_role(request.user, *services.SUPPLY_STAFF))
     return render(request, "audits/sheet_detail.html", {
         "sheet": sheet, "round": round_, "page": page, "lines": lines, "show": show,
         "progress": services.sheet_progress(sheet), "filters": [

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -42,6 +43,29 @@ def is_delegate_today(user) -> bool:
     return Delegation.objects.filter(delegate=user, starts_on__lte=today, ends_on__gte=today).exists()
 
 
+def supply_head_ids() -> list[int]:
+    """The active heads of the supply unit: the inside route's approvers."""
+    return list(get_user_model().objects.filter(is_active=True, groups__name=roles.SUPPLY_HEAD)
+                .values_list("pk", flat=True).distinct())
+
+
+def inside_loans_gone_up(prefix: str = "") -> Q:
+    """Inside loans nobody on the inside route may decide, because every active head of the supply unit is the
+    loan's borrower or requester (or there is none): they go up to the head of agency, the supply head's own
+    superior. `prefix` reaches the loan from another model ("loan__")."""
+    heads = supply_head_ids()
+    inside = Q(**{f"{prefix}place": Loan.Place.INSIDE})
+    if not heads:
+        return inside
+    if len(heads) == 1:
+        return inside & (Q(**{f"{prefix}borrower_id": heads[0]}) | Q(**{f"{prefix}requested_by_id": heads[0]}))
+    if len(heads) == 2:
+        first, second = heads
+        return inside & ((Q(**{f"{prefix}borrower_id": first}) & Q(**{f"{prefix}requested_by_id": second}))
+                         | (Q(**{f"{prefix}borrower_id": second}) & Q(**{f"{prefix}requested_by_id": first})))
+    return Q(pk__in=[])
+
+
 def waiting_for(user) -> QuerySet[Loan]:
     """Requests this user may endorse or decide now (never their own)."""
     waiting = Q(pk__in=[])
@@ -52,6 +76,8 @@ def waiting_for(user) -> QuerySet[Loan]:
         waiting |= ready & Q(place=Loan.Place.INSIDE)
     if roles.has_role(user, roles.AGENCY_HEAD) or is_delegate_today(user):
         waiting |= ready & Q(place__in=[Loan.Place.OUTSIDE, Loan.Place.AGENCY])
+    if roles.has_role(user, roles.AGENCY_HEAD):
+        waiting |= ready & inside_loans_gone_up()
     return _base().filter(waiting).exclude(borrower=user).exclude(requested_by=user).order_by("starts_on", "id")
 
 

@@ -30,6 +30,7 @@ from organization import roles
 from organization.models import Organization
 from thai.dates import format_date
 
+from . import selectors
 from .models import (Acknowledgement, Compensation, Delegation, Loan, LoanExtension, LoanFollowUp, LoanItem,
                      ManualVersion, Notification)
 
@@ -95,11 +96,15 @@ def _is_delegate(user, on: dt.date) -> bool:
 
 
 def may_approve(user, loan: Loan, *, on: dt.date | None = None) -> bool:
-    """The route of DOMAIN.md section 4, never the borrower's (or the requester's) own request."""
+    """The route of DOMAIN.md section 4, never the borrower's (or the requester's) own request. An inside loan
+    that no head of the supply unit may decide (their own, the only one's) goes up to the head of agency."""
     if user.pk in {loan.borrower_id, loan.requested_by_id}:
         return False
     if loan.place == Loan.Place.INSIDE:
-        return roles.has_role(user, roles.SUPPLY_HEAD)
+        if roles.has_role(user, roles.SUPPLY_HEAD):
+            return True
+        own = {loan.borrower_id, loan.requested_by_id}
+        return roles.has_role(user, roles.AGENCY_HEAD) and all(pk in own for pk in selectors.supply_head_ids())
     on = on or timezone.localdate()
     return roles.has_role(user, roles.AGENCY_HEAD) or _is_delegate(user, on)
 
@@ -522,6 +527,8 @@ def extensions_waiting_for(user) -> QuerySet[LoanExtension]:
         waiting |= Q(loan__place=Loan.Place.INSIDE)
     if roles.has_role(user, roles.AGENCY_HEAD) or _is_delegate(user, timezone.localdate()):
         waiting |= Q(loan__place__in=[Loan.Place.OUTSIDE, Loan.Place.AGENCY])
+    if roles.has_role(user, roles.AGENCY_HEAD):
+        waiting |= selectors.inside_loans_gone_up("loan__")
     return (LoanExtension.objects.filter(waiting, status=LoanExtension.Status.REQUESTED, loan__status__in=HOLDING)
             .exclude(requested_by=user).exclude(loan__borrower=user).exclude(loan__requested_by=user)
             .select_related("loan__borrower", "loan__division", "requested_by").order_by("requested_at", "id"))
@@ -603,7 +610,10 @@ class _Route:
         """Whoever decided the loan; if they have left, whoever may approve it by its route now."""
         if loan.decided_by is not None and loan.decided_by.is_active:
             return [loan.decided_by]
-        return self.supply_heads if loan.place == Loan.Place.INSIDE else self.agency_heads
+        if loan.place != Loan.Place.INSIDE:
+            return self.agency_heads
+        own = {loan.borrower_id, loan.requested_by_id}
+        return self.supply_heads if any(head.pk not in own for head in self.supply_heads) else self.agency_heads
 
 
 def _unique(users, loan: Loan) -> list:

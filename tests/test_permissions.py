@@ -495,7 +495,7 @@ def test_an_inspector_cannot_count_another_rounds_sheet(client, world):
     klang = world["klang"]
     users = world["users"]
     spot_inspector = make_user("spot", "staff", division=klang)
-    head = make_user("supply_inspector", "staff", "supply_head", division=klang)
+    head = make_user("deputy_inspector", "agency_head", division=klang)  # a deputy mayor, who sees every round
     spot = audit_services.round_appoint(
         actor=users["administrator"], kind=Round.Kind.SPOT, fiscal_year=FISCAL_YEAR, division=klang,
         starts_on=TODAY, order_number="9/2567", order_date=TODAY, appointed_by=users["agency_head"],
@@ -511,7 +511,7 @@ def test_an_inspector_cannot_count_another_rounds_sheet(client, world):
     assert client.post(f"/inspections/sheet/{spot_sheet.pk}/missing/", {"all": "1"}).status_code == 404
     assert _scan(client, first_sheet, world["asset"].number).status_code == 200  # their own round: counted
 
-    client.force_login(head)  # sees every round (supply head), appointed to the spot check only
+    client.force_login(head)  # sees every round (a head of agency), appointed to the spot check only
     assert client.get(f"/inspections/sheet/{first_sheet.pk}/").status_code == 200
     refused = _scan(client, first_sheet, world["asset"].number)
     assert refused.status_code == 403 and "ผู้ตรวจสอบที่ได้รับแต่งตั้ง" in refused.json()["error"]

@@ -61,6 +61,35 @@ def test_a_property_officer_cannot_be_an_inspector(org):
     assert not Round.objects.exists()
 
 
+def test_the_head_of_the_supply_unit_cannot_be_an_inspector_either(org):
+    # The Act's supply staff (เจ้าหน้าที่) are the property officers and their head: neither inspects their own work.
+    with pytest.raises(ValidationError, match="หัวหน้าเจ้าหน้าที่"):
+        appoint(org, appointed_by=org["people"]["head"],
+                inspectors=[org["people"]["inspector1"], org["people"]["supplyhead"]])
+    assert not Round.objects.exists()
+
+
+def test_an_order_dated_in_the_future_or_before_its_fiscal_year_is_refused(org):
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError, match="อนาคต"):
+        appoint(org, order_date=timezone.localdate() + dt.timedelta(days=1))
+    with pytest.raises(ValidationError, match="ก่อนปีงบประมาณนั้นเริ่ม"):
+        appoint(org, order_date=dt.date(2023, 9, 30))  # FY 2567 began on 1 October 2023
+    assert not Round.objects.exists()
+
+
+@pytest.mark.parametrize("order_date, in_time", [
+    (dt.date(2024, 9, 1), True), (dt.date(2024, 9, 30), True), (dt.date(2024, 8, 31), False),
+    (dt.date(2024, 10, 2), False)])
+def test_an_order_outside_the_last_month_of_the_year_is_kept_and_marked(client, org, order_date, in_time):
+    round_ = appoint(org, order_date=order_date)
+    assert services.appointed_in_time(round_) is in_time
+    client.force_login(org["people"]["supplyhead"])
+    page = client.get(f"/inspections/{round_.pk}/").content.decode()
+    assert ('data-testid="appointed-out-of-time"' in page) is not in_time
+
+
 def test_only_the_head_of_agency_or_supply_unit_appoints(org):
     with pytest.raises(ValidationError, match="ผู้แต่งตั้ง"):
         appoint(org, appointed_by=org["people"]["staff"])

@@ -74,6 +74,29 @@ def test_inside_route_endorse_then_supply_head_approves(people, projector):
         "loan.request", "loan.endorse", "loan.approve"]
 
 
+def test_the_only_supply_heads_own_inside_loan_goes_up_to_the_head_of_agency(people, projector):
+    from loans import selectors
+
+    loan = request(people, projector, who="supplyhead")
+    services.loan_endorse(actor=people["other_divhead"], loan=loan)
+    assert services.may_approve(people["head"], loan)
+    assert list(selectors.waiting_for(people["head"])) == [loan]
+    assert list(selectors.waiting_for(people["supplyhead"])) == []
+    with pytest.raises(PermissionDenied):
+        services.loan_approve(actor=people["supplyhead"], loan=loan)  # never one's own
+    assert services.loan_approve(actor=people["head"], loan=loan).decided_by == people["head"]
+
+    # With a second head of the supply unit, the inside route stays theirs and the head of agency is not asked.
+    second = make_user("supply_2", "staff", "supply_head", division=people["staff"].division)
+    services.manual_acknowledge(actor=second, version=services.current_manual())
+    other = AssetFactory(number="407-67-0002", name="ลำโพง", is_lendable=True, division=people["staff"].division)
+    loan = request(people, other, who="supplyhead")
+    services.loan_endorse(actor=people["other_divhead"], loan=loan)
+    assert not services.may_approve(people["head"], loan)
+    assert list(selectors.waiting_for(people["head"])) == []
+    assert list(selectors.waiting_for(second)) == [loan]
+
+
 def test_outside_route_needs_the_head_of_agency_or_a_delegate_on_the_day(people, projector):
     loan = request(people, projector, place=Loan.Place.OUTSIDE)
     services.loan_endorse(actor=people["divhead"], loan=loan)
