@@ -24,9 +24,10 @@ from assets.numbering import number_key
 from assets.services import assets_register_bulk
 from organization import roles
 from organization.models import Organization
-from thai.dates import fiscal_year as fiscal_year_of
+from thai.dates import fiscal_year as fiscal_year_of, fiscal_year_bounds, format_date
 from thai.digits import to_arabic_digits
 
+from .disclosure import month_label
 from .models import Bid, Delivery, Item, LinkedAsset, Method, Procurement, Publication
 
 S = Procurement.Status
@@ -264,10 +265,18 @@ def procurement_update(*, actor, procurement: Procurement, items: list[dict] | N
 
 
 @transaction.atomic
+def _require_reference_price(procurement: Procurement) -> None:
+    """ราคากลาง is recorded for every procurement (DOMAIN.md section 6): at the latest before it is announced or
+    offers are taken, while the procurement can still be edited."""
+    if procurement.reference_price is None:
+        raise ValidationError(_("ยังไม่ได้บันทึกราคากลาง: กรุณาแก้ไขรายการและกรอกราคากลางก่อนประกาศหรือรับการเสนอราคา"))
+
+
 def procurement_announce(*, actor, procurement: Procurement, announced_on: dt.date) -> Procurement:
     roles.require(actor, "procurement.manage")
     procurement = _locked(procurement)
     _check_move(procurement, S.ANNOUNCED)
+    _require_reference_price(procurement)
     procurement.announced_on = _date(announced_on, _("วันที่ประกาศ"))
     procurement.status = S.ANNOUNCED
     procurement.save()
@@ -282,6 +291,7 @@ def bid_add(*, actor, procurement: Procurement, bidder: str, price, tax_id: str 
     procurement = _locked(procurement)
     if procurement.status != S.BIDS_RECEIVED:
         _check_move(procurement, S.BIDS_RECEIVED)
+        _require_reference_price(procurement)
     bidder = (bidder or "").strip()[:300]
     if not bidder:
         raise ValidationError(_("กรุณากรอกชื่อผู้เสนอราคา"))
@@ -511,6 +521,18 @@ def publication_record(*, actor, kind: str, fiscal_year: int, published_on: dt.d
             raise ValidationError(_("กรุณาระบุเดือน"))
         month = month.replace(day=1)
         fiscal_year = fiscal_year_of(month)
+        last_day = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        if published_on < last_day:
+            raise ValidationError(_("สขร.1 ประจำเดือน%(month)s สรุปผลทั้งเดือน เผยแพร่ก่อนวันสิ้นเดือน (%(day)s) ไม่ได้")
+                                  % {"month": month_label(month), "day": format_date(last_day)})
+    if kind == Publication.Kind.YEARLY:
+        try:
+            year_end = fiscal_year_bounds(int(fiscal_year))[1]
+        except (TypeError, ValueError, OverflowError):
+            raise ValidationError(_("กรุณาระบุปีงบประมาณ (พ.ศ.)")) from None
+        if published_on < year_end:
+            raise ValidationError(_("สรุปผลการจัดซื้อจัดจ้างประจำปีงบประมาณ %(year)s เผยแพร่ก่อนสิ้นปีงบประมาณ (%(day)s)"
+                                    " ไม่ได้") % {"year": fiscal_year, "day": format_date(year_end)})
     if kind in (Publication.Kind.ANNOUNCEMENT, Publication.Kind.RESULT):
         if procurement is None:
             raise ValidationError(_("กรุณาระบุรายการจัดซื้อจัดจ้าง"))

@@ -9,21 +9,23 @@ from django.utils.http import content_disposition_header
 from loans.selectors import loans_visible_to
 from organization.models import Organization
 
-from .pdf import html_to_pdf
+from .pdf import html_to_pdf, thai_digits_html
 
 TEMPLATE = "reports/loan_form.html"
 
 
-def loan_form_html(loan) -> str:
-    """The HTML that feeds the PDF (what the tests read)."""
-    return render_to_string(TEMPLATE, {
+def loan_form_html(loan, *, thai_digits: bool = False) -> str:
+    """The HTML that feeds the PDF (what the tests read); Thai digits throughout with thai_digits."""
+    html = render_to_string(TEMPLATE, {
         "loan": loan, "items": list(loan.items.all()), "organization": Organization.objects.filter(pk=1).first(),
         "printed_at": timezone.now(),
     })
+    return thai_digits_html(html) if thai_digits else html
 
 
 def loan_form_pdf(request, pk):
     loan = get_object_or_404(loans_visible_to(request.user), pk=pk)
-    response = HttpResponse(html_to_pdf(loan_form_html(loan)), content_type="application/pdf")
+    thai_digits = request.GET.get("digits") == "thai"
+    response = HttpResponse(html_to_pdf(loan_form_html(loan, thai_digits=thai_digits)), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, f"ใบยืมพัสดุ-{loan.pk}.pdf")
     return response

@@ -33,7 +33,8 @@ from django.utils.translation import gettext as _
 
 from assets.depreciation import annual_rate, schedule
 from assets.filters import AssetFilter
-from assets.models import Asset
+from assets.models import Asset, Status as AssetStatus
+from audits.models import DisposalCase, DisposalItem
 from assets.selectors import assets_visible_to
 from organization import roles
 from organization.models import Organization
@@ -107,13 +108,39 @@ def depreciation_lines(asset: Asset, *, as_of: dt.date) -> list[LedgerLine]:
     return lines
 
 
+def disposal_line(asset: Asset) -> LedgerLine | None:
+    """The line of a completed disposal (การจำหน่าย): the order, the method and to whom, the net value the asset
+    had when it was proposed, and a net value of nil from then on. None for an asset not disposed of."""
+    if asset.status != AssetStatus.DISPOSED:
+        return None
+    item = (DisposalItem.objects.select_related("case")
+            .filter(asset=asset, case__completed_on__isnull=False,
+                    case__status__in=[DisposalCase.Status.COMPLETED, DisposalCase.Status.REPORTED])
+            .order_by("-case__completed_on").first())
+    if item is None:
+        return None
+    case = item.case
+    description = _("จำหน่าย: %(method)s") % {"method": case.get_method_display()}
+    if case.recipient:
+        description = f"{description} ({case.recipient})"
+    notes = [_("มูลค่าสุทธิเมื่อจำหน่าย %(value)s บาท") % {"value": f"{item.book_value:,.2f}"}]
+    if case.proceeds is not None:
+        notes.append(_("ได้เงิน %(value)s บาท") % {"value": f"{case.proceeds:,.2f}"})
+    document = _("คำสั่งที่ %(number)s") % {"number": case.order_number} if case.order_number else ""
+    return LedgerLine(date=case.completed_on, document=document, description=description, quantity=1,
+                      unit=asset.unit, accumulated=None, net=Decimal("0.00"), note=" ".join(notes))
+
+
 def ledger_lines(asset: Asset, *, as_of: dt.date, later: Iterable[LedgerLine] = ()) -> list[LedgerLine]:
     """The acquisition, then the depreciation years, then `later`, all in date order.
 
-    `later` is the hook for the asset's other recorded events: the disposal (การจำหน่าย) of a later
-    issue passes its lines here (a line on the same date as another comes after it).
-    """
-    lines = [acquisition_line(asset), *depreciation_lines(asset, as_of=as_of), *later]
+    `later` holds the asset's other recorded events (a line on the same date as another comes after it). A
+    completed disposal ends the card: its line comes last, and no depreciation year ending after it is printed."""
+    disposal = disposal_line(asset)
+    years = depreciation_lines(asset, as_of=as_of)
+    if disposal is not None:
+        years = [line for line in years if line.date <= disposal.date]
+    lines = [acquisition_line(asset), *years, *later, *([disposal] if disposal else [])]
     return sorted(lines, key=lambda line: line.date)  # stable: equal dates keep the order above
 
 

@@ -36,11 +36,13 @@ def procure(actor, title: str, amount, *, method=Method.SPECIFIC, reference=None
             agreed=None, contract_date=None, contract_number="", fiscal_year=2568, planned_month=None,
             budget_type=None, **fields) -> Procurement:
     """A procurement through the services: created, announced (unless specific), its bids, and, with a
-    contract date, awarded to the first bid and contracted."""
+    contract date, awarded to the first bid and contracted. Without `reference`, one with offers is left without
+    ราคากลาง afterwards, as an e-GP import can leave one (the services ask for it before offers are taken)."""
+    without_reference = reference is None and bool(bids)
     procurement = services.procurement_create(
         actor=actor, fiscal_year=fiscal_year, title=title, amount=Decimal(amount), method=method,
-        reference_price=None if reference is None else Decimal(reference), division=division,
-        planned_month=planned_month, budget_type=budget_type, **fields)
+        reference_price=Decimal(amount) if without_reference else None if reference is None else Decimal(reference),
+        division=division, planned_month=planned_month, budget_type=budget_type, **fields)
     when = contract_date or dt.date(2025, 1, 15)
     if method != Method.SPECIFIC and bids:
         procurement = services.procurement_announce(actor=actor, procurement=procurement,
@@ -55,6 +57,8 @@ def procure(actor, title: str, amount, *, method=Method.SPECIFIC, reference=None
                                       contract_number=contract_number or f"{procurement.pk}/2568",
                                       contract_date=contract_date, delivery_due=contract_date + dt.timedelta(days=30),
                                       penalty_rate="0.20")
+    if without_reference:
+        Procurement.objects.filter(pk=procurement.pk).update(reference_price=None)
     return Procurement.objects.get(pk=procurement.pk)
 
 
@@ -486,3 +490,15 @@ def test_publishing_an_announcement_and_a_result_of_one_procurement(client, peop
     assert Entry.objects.filter(action="procurement.publish").count() == 2
     page = client.get(reverse("procurement:disclosures"), {"year": 2568}).content.decode()
     assert "https://process3.gprocurement.go.th/x" in page
+
+
+def test_the_publish_date_is_typed_in_the_buddhist_era(client, people, march, media):
+    client.force_login(people["officer"])
+    page = client.get("/procurement/disclosures/?year=2568").content.decode()
+    today = timezone.localdate()
+    assert 'type="date"' not in page
+    assert f'name="published_on" value="{today.day:02d}/{today.month:02d}/{today.year + 543}"' in page
+    response = client.post(reverse("reports:procurement_publish_document"),
+                           _publish_form(kind="monthly", year="2568", month="3",
+                                         published_on=f"{today.day:02d}/{today.month:02d}/{today.year + 543}"))
+    assert response.status_code == 302 and Publication.objects.get(kind="monthly").published_on == today

@@ -250,6 +250,26 @@ def test_publication_refuses_a_future_date_and_a_duplicate_leaves_no_file(office
     assert Entry.objects.filter(action="procurement.publish").count() == 1
 
 
+def test_a_summary_is_not_published_before_the_period_it_sums_up_ends(officer):
+    from procurement.models import Publication
+
+    with pytest.raises(ValidationError, match="ก่อนวันสิ้นเดือน"):
+        services.publication_record(actor=officer, kind="monthly", fiscal_year=2569, month=dt.date(2025, 12, 1),
+                                    published_on=dt.date(2025, 12, 30), where="บอร์ด")
+    with pytest.raises(ValidationError, match="ก่อนสิ้นปีงบประมาณ"):
+        services.publication_record(actor=officer, kind="yearly", fiscal_year=2569, published_on=dt.date(2026, 9, 29),
+                                    where="บอร์ด")
+    with pytest.raises(ValidationError, match="ปีงบประมาณ"):
+        services.publication_record(actor=officer, kind="yearly", fiscal_year=None, published_on=dt.date(2026, 9, 29),
+                                    where="บอร์ด")
+    assert not Publication.objects.exists()
+    services.publication_record(actor=officer, kind="monthly", fiscal_year=2569, month=dt.date(2025, 12, 1),
+                                published_on=dt.date(2025, 12, 31), where="บอร์ด")
+    services.publication_record(actor=officer, kind="yearly", fiscal_year=2568, published_on=dt.date(2025, 10, 3),
+                                where="บอร์ด")
+    assert Publication.objects.count() == 2
+
+
 def test_an_imported_contract_gets_its_terms_before_deliveries(officer, division):
     procurement = create(officer, division, items=[])
     Procurement.objects.filter(pk=procurement.pk).update(status=S.CONTRACTED, agreed_price=Decimal("1000"),

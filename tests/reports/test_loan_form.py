@@ -47,3 +47,13 @@ def test_the_pdf_prints_at_any_stage(client, loan):
     stranger = make_user("stranger_f", "staff", division=DivisionFactory())
     client.force_login(stranger)
     assert client.get(f"/loans/{loan.pk}/form.pdf").status_code == 404
+
+
+def test_the_form_in_thai_digits(client, loan):
+    html = loan_form_html(loan, thai_digits=True)
+    assert "๔๐๗-๖๗-๐๐๑๑" in html and "๑ ธันวาคม ๒๕๖๙" in html and "๐๘๑๒๓๔๕๖๗๘" in html
+    client.force_login(loan.borrower)
+    text = pdfium.PdfDocument(client.get(f"/loans/{loan.pk}/form.pdf?digits=thai").content)[0] \
+        .get_textpage().get_text_range()
+    assert "๒๕๖๙" in text and "2569" not in text
+    assert f'/loans/{loan.pk}/form.pdf?digits=thai' in client.get(f"/loans/{loan.pk}/").content.decode()

@@ -137,6 +137,36 @@ def test_later_lines_join_the_ledger_in_date_order(motorcycle):
     assert cards[0].rows[3].description == "จำหน่าย (ขายทอดตลาด)" and cards[0].rows[3].net == "0.00"
 
 
+def test_a_disposed_asset_card_ends_with_its_disposal_and_a_nil_value(motorcycle):
+    """A completed disposal is the card's last line (the order, the method, to whom, the value when proposed and
+    the proceeds) with a net value of nil; no depreciation year ending after it is printed."""
+    from assets.models import Status
+    from audits.models import DisposalCase, DisposalItem
+    from tests.conftest import make_user
+
+    officer = make_user("officer_card", "staff", "property_officer", division=motorcycle.division)
+    case = DisposalCase.objects.create(
+        title="จำหน่ายรถจักรยานยนต์", reason="ชำรุดใช้การไม่ได้", path=DisposalCase.Path.DIRECT,
+        method=DisposalCase.Method.SALE, status=DisposalCase.Status.COMPLETED, created_by=officer,
+        order_number="45/2569", ordered_on=dt.date(2025, 10, 20), completed_on=dt.date(2025, 11, 15),
+        recipient="นายสมหมาย ประมูลได้", proceeds=Decimal("3500.00"))
+    DisposalItem.objects.create(case=case, asset=motorcycle, status_before=Status.DAMAGED,
+                                book_value=Decimal("18000.00"))
+    Asset.objects.filter(pk=motorcycle.pk).update(status=Status.DISPOSED)
+
+    rows = ledger_rows(html_of(motorcycle, as_of=dt.date(2026, 1, 10)))
+    assert [row[0] for row in rows] == ["1 ต.ค. 2566", "30 ก.ย. 2567", "30 ก.ย. 2568", "15 พ.ย. 2568"]
+    last = rows[-1]
+    assert last[1] == "คำสั่งที่ 45/2569" and "ขาย" in last[2] and "นายสมหมาย ประมูลได้" in last[2]
+    assert last[10] == "0.00" and "18,000.00" in last[11] and "3,500.00" in last[11]
+
+    # A cancelled case, or one not yet completed, prints nothing of the kind.
+    case.status = DisposalCase.Status.APPROVED
+    case.save()
+    rows = ledger_rows(html_of(motorcycle, as_of=dt.date(2026, 1, 10)))
+    assert rows[-1][0] == "30 ก.ย. 2571" and "จำหน่าย:" not in " ".join(row[2] for row in rows)
+
+
 def test_thai_digits_switch(motorcycle):
     html = html_of(motorcycle, thai_digits=True)
     rows = ledger_rows(html)
