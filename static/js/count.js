@@ -164,7 +164,10 @@
         enqueue({ client_id: newId(), number: text, condition: document.getElementById("condition").value,
                   location: document.getElementById("location").value, note: document.getElementById("note").value,
                   photo: photo, scanned_at: new Date().toISOString() });
+        // The condition, the note and the photo belong to the asset just saved: the next one starts usable. The
+        // place stays (the inspector is still in that room).
         number.value = ""; document.getElementById("note").value = ""; photoInput.value = "";
+        document.getElementById("condition").selectedIndex = 0;
         render();
         number.focus();
         flush();

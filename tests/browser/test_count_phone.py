@@ -35,12 +35,15 @@ def test_three_scans_one_offline_counted_once_each(live_server, browser):
     progress = page.get_by_test_id("progress")
     assert progress.inner_text() == "พบ 0 / 5"
 
-    def record(number):
+    def record(number, condition=None):
         page.fill("#number", number)
+        if condition:
+            page.select_option("#condition", condition)
         page.get_by_role("button", name="บันทึก", exact=True).click()
 
-    record("416-67-0001")
+    record("416-67-0001", "damaged")
     page.wait_for_function("() => document.getElementById('found').textContent === '1'")
+    assert page.eval_on_selector("#condition", "select => select.value") == "usable"  # the next asset starts usable
     record(f"{live_server.url}/a/416-67-0002")  # a label's URL, as the camera reads it
     page.wait_for_function("() => document.getElementById('found').textContent === '2'")
 
@@ -62,6 +65,8 @@ def test_three_scans_one_offline_counted_once_each(live_server, browser):
 
     seen = Line.objects.filter(sheet=sheet, outcome=Line.Outcome.SEEN)
     assert sorted(seen.values_list("number", flat=True)) == ["416-67-0001", "416-67-0002", "416-67-0003"]
+    assert dict(seen.values_list("number", "condition")) == {
+        "416-67-0001": "damaged", "416-67-0002": "usable", "416-67-0003": "usable"}
     assert Scan.objects.count() == 3
     assert Entry.objects.filter(action="inspection.count").count() == 3
     assert page.evaluate(f"localStorage.getItem('phatsadu.count.{sheet.pk}.{inspector.pk}')") == "[]"
