@@ -137,8 +137,9 @@ def measure5(year: int) -> "OrderedDict[str, Figure]":
                                _url("procurement:register", status="active", fiscal_year=year), _("รายการ"))
     figures["agreed"] = Figure(_("ราคาที่ตกลงรวม"), priced["agreed"] or Decimal("0.00"), "", _("บาท"))
     figures["reference"] = Figure(_("ราคากลางรวม"), priced["reference"] or Decimal("0.00"), "", _("บาท"))
-    figures["saving"] = Figure(_("ต่ำกว่าราคากลาง"), (priced["reference"] or 0) - (priced["agreed"] or 0) or Decimal("0.00"),
-                               "", _("บาท"))
+    saving = (priced["reference"] or 0) - (priced["agreed"] or 0) or Decimal("0.00")
+    # Below the reference price (a saving) or, when the agreed prices add up to more, above it: never a minus sign.
+    figures["saving"] = Figure(_("ต่ำกว่าราคากลาง") if saving >= 0 else _("สูงกว่าราคากลาง"), abs(saving), "", _("บาท"))
     months = sorted(Publication.objects.filter(kind=Publication.Kind.MONTHLY, fiscal_year=year)
                     .values_list("month", flat=True))
     figures["sor_khor_months"] = Figure(_("เดือนที่เผยแพร่ สขร.1"), len(months), _url("procurement:disclosures", year=year),
@@ -203,9 +204,9 @@ def sentences5(figures) -> tuple[str, str]:
                                                                     "amount": _n(f["amount"].value)}
         + (f" ({methods})" if methods else ""),
         _("- รายการที่มีราคาที่ตกลงแล้ว %(n)s รายการ ราคาที่ตกลงรวม %(agreed)s บาท ราคากลางรวม %(reference)s บาท "
-          "ต่ำกว่าราคากลาง %(saving)s บาท")
+          "%(difference)s %(saving)s บาท")
         % {"n": _n(f["priced"].value), "agreed": _n(f["agreed"].value), "reference": _n(f["reference"].value),
-           "saving": _n(f["saving"].value)},
+           "difference": f["saving"].label, "saving": _n(f["saving"].value)},
         _("- เผยแพร่สรุปผลการจัดซื้อจัดจ้างประจำเดือน (สขร.1) %(n)s จาก 12 เดือน%(months)s; แผนการจัดซื้อจัดจ้าง: %(plan)s")
         % {"n": _n(f["sor_khor_months"].value), "months": f" ({months})" if months else "",
            "plan": f["plan_published"].value},

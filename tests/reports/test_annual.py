@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pypdfium2 as pdfium
 import pytest
+from django.db.models import F
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -118,6 +119,16 @@ def test_measure_5_figures_match_the_database(year_data):
         Decimal("55500.00"), Decimal("57000.00"), Decimal("1500.00"))
     assert figures["sor_khor_months"].value == 2
     assert annual_figures.measure5(2567)["procurements"].value == 1
+
+
+def test_agreed_prices_above_the_reference_read_above_without_a_minus(year_data):
+    Procurement.objects.filter(fiscal_year=2568, agreed_price__isnull=False).update(
+        agreed_price=F("reference_price") + Decimal("350.00"))
+    figures = annual_figures.measure5(2568)
+    assert figures["saving"].label == "สูงกว่าราคากลาง" and figures["saving"].value > 0
+    text, _outcome = annual_figures.sentences5(figures)
+    line = next(line for line in text.splitlines() if "ราคากลางรวม" in line)
+    assert line.endswith("บาท สูงกว่าราคากลาง 700.00 บาท") and "-" not in line.split("ราคากลางรวม")[1]
 
 
 def test_every_linked_figure_opens_the_list_it_counts(client, year_data):

@@ -57,3 +57,21 @@ def test_the_form_in_thai_digits(client, loan):
         .get_textpage().get_text_range()
     assert "๒๕๖๙" in text and "2569" not in text
     assert f'/loans/{loan.pk}/form.pdf?digits=thai' in client.get(f"/loans/{loan.pk}/").content.decode()
+
+
+def test_the_form_names_who_handed_out_and_who_received_back(loan):
+    division = loan.division
+    head = make_user("mayor_f", "agency_head", division=division)
+    divhead = make_user("divhead_f", "staff", "division_head", division=division)
+    officer = make_user("officer_f", "staff", "property_officer", division=division, first_name="ประภา",
+                        last_name="มั่นคง")
+    if loan.needs_endorsement:
+        services.loan_endorse(actor=divhead, loan=loan)
+    services.loan_approve(actor=head, loan=loan)
+    assert "ประภา มั่นคง" not in loan_form_html(loan)
+    loan = services.loan_hand_out(actor=officer, loan=loan)
+    html = loan_form_html(loan)
+    assert html.count("(ประภา มั่นคง)") == 2  # the property officer's and the issuer's lines
+    loan = services.loan_receive(actor=officer, loan=loan,
+                                 returns={item.asset_id: ("good", "") for item in loan.items.all()})
+    assert loan_form_html(loan).count("(ประภา มั่นคง)") == 3 and "(สมชาย ใจดี)" in loan_form_html(loan)
