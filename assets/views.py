@@ -1,9 +1,11 @@
 import datetime as dt
 import mimetypes
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -15,6 +17,7 @@ from activity.selectors import entries_for_asset
 from common.pagination import PAGE_SIZES, page_size, paginate
 from common.uploads import KeptUpload
 from organization import roles
+from thai.dates import format_date
 
 from . import exports, imports, panels, services
 from .depreciation import annual_rate, schedule, standing
@@ -75,12 +78,40 @@ def _field_label(name: str) -> str:
         return name
 
 
+def _shown(name: str, value) -> str:
+    """A value from the log as staff read it, by the field's kind: a status's label, ใช่/ไม่ใช่, money with
+    separators, a Buddhist-era date, "—" when empty. Relations are logged by their names and shown as they are."""
+    if value is None or value == "":
+        return "—"
+    try:
+        field = Asset._meta.get_field(name)
+    except FieldDoesNotExist:
+        return str(value)
+    try:
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(field, models.BooleanField):
+            return _("ใช่") if value else _("ไม่ใช่")
+        if isinstance(field, models.DecimalField):
+            return f"{Decimal(str(value)):,.2f}"
+        if isinstance(field, models.DateField) and isinstance(value, str):
+            return format_date(dt.date.fromisoformat(value))
+    except (ArithmeticError, ValueError):
+        pass  # an odd stored value is shown as it was logged
+    return str(value)
+
+
 def _readable_history(entries) -> list:
-    """Log entries with their changed fields named by the register's labels instead of column names."""
+    """Log entries with their changed fields named by the register's labels and their values made readable
+    (the stored entries stay as they are: they are hash-chained), and the note typed with the move, if any."""
     entries = list(entries)
     for entry in entries:
-        changes = entry.details.get("changes") if isinstance(entry.details, dict) else None
-        entry.readable_changes = [(_field_label(name), pair[0], pair[1]) for name, pair in (changes or {}).items()]
+        details = entry.details if isinstance(entry.details, dict) else {}
+        changes = details.get("changes")
+        entry.readable_changes = [(_field_label(name), _shown(name, pair[0]), _shown(name, pair[1]))
+                                  for name, pair in (changes if isinstance(changes, dict) else {}).items()]
+        note = details.get("note")
+        entry.readable_note = note.strip() if isinstance(note, str) else ""
     return entries
 
 

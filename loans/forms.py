@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assets.models import Asset
 from assets.numbering import number_key
+from organization import roles
 from organization.models import User
 from thai.forms import ThaiDateField
 
@@ -25,8 +26,10 @@ class LoanRequestForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.division_id:
+        if roles.has_role(user, roles.DIVISION_HEAD) and user.division_id:
             self.fields["borrower"].queryset = User.objects.filter(division_id=user.division_id, is_active=True)
+        else:  # only a division head asks on behalf of their staff: nobody else is offered the choice
+            del self.fields["borrower"]
         self.fields["phone"].initial = user.phone
 
     def clean_assets(self):

@@ -81,11 +81,17 @@ def waiting_for(user) -> QuerySet[Loan]:
     return _base().filter(waiting).exclude(borrower=user).exclude(requested_by=user).order_by("starts_on", "id")
 
 
+COMING_DAYS = 7  # the desk lists approved loans starting within this many days, to get the property ready
+
+
 def desk(today=None) -> dict:
-    """The property officers' desk: to hand out today (or late), due back today, overdue, open compensation."""
+    """The property officers' desk: to hand out today (or late), approved and starting within COMING_DAYS, due
+    back today, overdue, open compensation."""
     today = today or timezone.localdate()
     return {
         "to_hand_out": _base().filter(status=Loan.Status.APPROVED, starts_on__lte=today).order_by("starts_on", "id"),
+        "coming": _base().filter(status=Loan.Status.APPROVED, starts_on__gt=today,
+                                 starts_on__lte=today + dt.timedelta(days=COMING_DAYS)).order_by("starts_on", "id"),
         "due_today": _base().filter(status=Loan.Status.OUT, ends_on=today).order_by("id"),
         "overdue": _base().filter(status=Loan.Status.OUT, ends_on__lt=today).order_by("ends_on", "id"),
         "compensations": Compensation.objects.filter(settled_at__isnull=True)

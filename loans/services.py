@@ -109,6 +109,22 @@ def may_approve(user, loan: Loan, *, on: dt.date | None = None) -> bool:
     return roles.has_role(user, roles.AGENCY_HEAD) or _is_delegate(user, on)
 
 
+def waiting_on(loan: Loan) -> list:
+    """Who may take the next step of a request now: the division heads who may endorse it, or those who may
+    approve it (by route, delegation or going up). Empty when nobody can (shown on the loan's page)."""
+    if loan.status == Loan.Status.REQUESTED and loan.needs_endorsement:
+        candidates, allowed = [roles.DIVISION_HEAD], lambda user: may_endorse(user, loan)
+    elif loan.status in (Loan.Status.REQUESTED, Loan.Status.ENDORSED):
+        candidates, allowed = [roles.SUPPLY_HEAD, roles.AGENCY_HEAD], lambda user: may_approve(user, loan)
+    else:
+        return []
+    today = timezone.localdate()
+    users = get_user_model().objects.filter(is_active=True).filter(
+        Q(groups__name__in=candidates)
+        | Q(delegations__starts_on__lte=today, delegations__ends_on__gte=today)).distinct().order_by("first_name", "pk")
+    return [user for user in users if allowed(user)]
+
+
 def may_endorse(user, loan: Loan) -> bool:
     return (roles.has_role(user, roles.DIVISION_HEAD) and user.division_id == loan.division_id
             and user.pk not in {loan.borrower_id, loan.requested_by_id})
@@ -231,13 +247,29 @@ def loan_approve(*, actor, loan: Loan) -> Loan:
     loan.status, loan.decided_by, loan.decided_at = Loan.Status.APPROVED, actor, timezone.now()
     loan.save(update_fields=["status", "decided_by", "decided_at"])
     _log("loan.approve", loan, actor)
+    _tell_borrower(loan, lambda: _("ใบยืมที่ %(id)s อนุมัติแล้ว รับพัสดุได้ตั้งแต่ %(date)s ที่เจ้าหน้าที่พัสดุ")
+                   % {"id": loan.pk, "date": format_date(loan.starts_on)})
     return loan
+
+
+def _tell_borrower(loan: Loan, text) -> None:
+    """An in-app notice of a decision to the borrower and, when someone else asked for them, to the requester
+    (once per loan and decision: the key names both). `text()` is called in the organisation's language."""
+    link = _loan_link(loan)
+    with translation.override(settings.LANGUAGE_CODE):
+        text = text()
+    for user_id in dict.fromkeys(pk for pk in (loan.borrower_id, loan.requested_by_id) if pk):
+        Notification.objects.get_or_create(user_id=user_id, key=f"decided:{loan.pk}:{loan.status}",
+                                           defaults={"text": text, "link": link})
 
 
 @transaction.atomic
 def loan_reject(*, actor, loan: Loan, reason: str) -> Loan:
+    """The approver turns a request down; so may the borrower's division head while it waits for their
+    endorsement (ไม่เห็นชอบ), which ends the request there."""
     loan = _locked_loan(loan)
-    if not may_approve(actor, loan):
+    declining = loan.status == Loan.Status.REQUESTED and loan.needs_endorsement and may_endorse(actor, loan)
+    if not (declining or may_approve(actor, loan)):
         raise PermissionDenied(_("คุณไม่มีอำนาจพิจารณาใบยืมนี้"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("กรุณาระบุเหตุผลที่ไม่อนุมัติ")})
@@ -245,7 +277,10 @@ def loan_reject(*, actor, loan: Loan, reason: str) -> Loan:
     loan.status, loan.decided_by, loan.decided_at = Loan.Status.REJECTED, actor, timezone.now()
     loan.rejection_reason = reason.strip()
     loan.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
-    _log("loan.reject", loan, actor, reason=loan.rejection_reason)
+    _log("loan.reject", loan, actor, reason=loan.rejection_reason, by_division_head=declining)
+    _tell_borrower(loan, lambda: (_("ใบยืมที่ %(id)s หัวหน้ากองไม่เห็นชอบ: %(reason)s") if declining
+                                  else _("ใบยืมที่ %(id)s ไม่อนุมัติ: %(reason)s"))
+                   % {"id": loan.pk, "reason": loan.rejection_reason})
     return loan
 
 

@@ -105,7 +105,9 @@ def loan_request(request):
             loan = services.loan_request(
                 actor=request.user, assets=data["assets"], purpose=data["purpose"], place=data["place"],
                 starts_on=data["starts_on"], ends_on=data["ends_on"], phone=data["phone"], where=data["where"],
-                borrower=data["borrower"], agency_name=data["agency_name"], agency_contact=data["agency_contact"])
+                borrower=data.get("borrower"), agency_name=data["agency_name"], agency_contact=data["agency_contact"])
+        except PermissionDenied as error:  # kept on the form with what was typed, not a bare 403 page
+            form.add_error("borrower" if "borrower" in form.fields else None, str(error))
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
@@ -138,6 +140,7 @@ def loan_detail(request, pk):
         "can_extend": services.may_request_extension(user, loan),
         "extensions": list(loan.extensions.select_related("requested_by", "decided_by").order_by("-id")),
         "may_decide_extension": services.may_approve(user, loan),
+        "waiting_on": services.waiting_on(loan) if loan.status in (Loan.Status.REQUESTED, Loan.Status.ENDORSED) else None,
         "overdue": services.is_overdue(loan),
         "followup_deadline": services.followup_deadline(loan) if services.is_overdue(loan) else None,
         "can_follow_up": services.is_overdue(loan) and services.may_follow_up(user, loan),

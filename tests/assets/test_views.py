@@ -798,7 +798,7 @@ def test_edit_changes_price_and_location_and_logs_once(client, officer, asset, l
     page = client.get(f"/assets/{asset.pk}/")
     html = body(page)
     assert "แก้ไขข้อมูลครุภัณฑ์" in html
-    assert "21000.00 → 25000.00" in html
+    assert "21,000.00 → 25,000.00" in html  # the page shows money as money; the log keeps "21000.00"
     assert f"{location.name} → {other_location.name}" in html
     assert "บันทึกการแก้ไข" in html  # the success message
     assert "ยังไม่มีประวัติ" not in html
