@@ -64,8 +64,15 @@ def borrowers_for(lines) -> dict:
     return current_loans_of([line.asset_id for line in lines])
 
 
+DISPOSAL_READERS = ("inspection.view_all", "disposal.manage", "disposal.approve")  # any of these sees every case
+
+
+def may_see_disposals(user) -> bool:
+    return any(roles.can(user, action) for action in DISPOSAL_READERS)
+
+
 def disposals_visible_to(user) -> QuerySet[DisposalCase]:
-    if roles.can(user, "inspection.view_all") or roles.can(user, "disposal.manage") or roles.can(user, "disposal.approve"):
+    if may_see_disposals(user):
         return DisposalCase.objects.select_related("round", "created_by")
     return DisposalCase.objects.none()
 

@@ -61,9 +61,7 @@ def round_list(request):
     for round_ in rows:
         round_.due = services.due_state(round_, today)
     return render(request, "audits/round_list.html", {
-        "page": page, "rows": rows, "can_manage": roles.can(request.user, "inspection.manage"),
-        "can_see_disposals": selectors.disposals_visible_to(request.user).exists()
-        or roles.can(request.user, "disposal.manage")})
+        "page": page, "rows": rows, "can_manage": roles.can(request.user, "inspection.manage")})
 
 
 def round_new(request):
@@ -101,7 +99,8 @@ def round_detail(request, pk: int):
         "can_accept": round_.status == Round.Status.SUBMITTED and roles.can(user, "inspection.accept"),
         "has_report": round_.status != Round.Status.PLANNED,
         "accept_form": AcceptForm(),
-        "disposals": round_.disposals.all() if round_.status == Round.Status.ACCEPTED else [],
+        "disposals": selectors.disposals_visible_to(user).filter(round=round_)
+        if round_.status == Round.Status.ACCEPTED else [],
         "can_propose_disposal": round_.status == Round.Status.ACCEPTED and roles.can(user, "disposal.manage"),
     })
 
@@ -281,9 +280,9 @@ def sheet_scan(request, pk: int):
 # --- disposal ----------------------------------------------------------------------------------------------
 
 def disposal_list(request):
-    cases = selectors.disposals_visible_to(request.user)
-    if not (cases.exists() or roles.can(request.user, "disposal.manage")):
+    if not selectors.may_see_disposals(request.user):
         raise PermissionDenied(_("คุณไม่มีสิทธิ์ทำรายการนี้"))
+    cases = selectors.disposals_visible_to(request.user)
     page, rows = paginate(cases.order_by("-id"), request.GET.get("page"), 25)
     for case in rows:
         case.completion_due = services.completion_due(case)

@@ -85,6 +85,8 @@ def _year_from_input(year_text: str) -> int:
 
 
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+# ddmmyyyy / ddmmyy without separators, as typed on a phone's numeric keypad (no slash key).
+_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NAMED = re.compile(r"^(\d{1,2})\s+([ก-๛.]+)\s*(?:พ\.ศ\.)?\s*(\d{2}|\d{4})$")
 
@@ -92,7 +94,8 @@ _NAMED = re.compile(r"^(\d{1,2})\s+([ก-๛.]+)\s*(?:พ\.ศ\.)?\s*(\d{2}|\d{4
 def parse_date(text: str) -> dt.date:
     """Read a date typed by a person.
 
-    Accepts ISO (2024-10-01), dd/mm/yyyy (also with - or .), and "1 ต.ค. 2567" / "29 พ.ย. 67".
+    Accepts ISO (2024-10-01), dd/mm/yyyy (also with - or ., or none: 01102567, 011067),
+    and "1 ต.ค. 2567" / "29 พ.ย. 67".
     A year of 2400 or more is BE, a smaller one CE; Thai digits are accepted.
     """
     raw = to_arabic_digits((text or "").strip())
@@ -102,7 +105,7 @@ def parse_date(text: str) -> dt.date:
         year, month, day = int(match[1]), int(match[2]), int(match[3])
         if year >= 2400:
             year -= BE_OFFSET
-    elif match := _NUMERIC.match(raw):
+    elif match := _NUMERIC.match(raw) or _COMPACT.match(raw):
         day, month, year = int(match[1]), int(match[2]), _year_from_input(match[3])
     elif match := _NAMED.match(raw):
         month = _MONTH_BY_NAME.get(match[2]) or _MONTH_BY_NAME.get(match[2].replace(".", ""))

@@ -181,3 +181,12 @@ def test_odd_digits_in_forms_never_give_a_500(client, org, counting, path, data)
     officer = org["people"]["officer"]
     client.force_login(officer)
     assert client.get("/inspections/disposals/new/?round=²").status_code == 200
+
+
+def test_the_disposals_link_is_shown_only_to_whoever_may_open_it(client, org):
+    people = org["people"]
+    for who, shown in (("staff", False), ("inspector1", False), ("officer", True), ("head", True), ("auditor", True)):
+        client.force_login(people[who])
+        page = client.get("/inspections/").content.decode()
+        assert ('href="/inspections/disposals/"' in page) is shown, who
+        assert client.get("/inspections/disposals/").status_code == (200 if shown else 403), who

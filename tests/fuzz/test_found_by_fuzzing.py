@@ -79,7 +79,8 @@ def test_a_nul_in_a_loan_move_or_the_manual_is_refused(client, people):
 @pytest.mark.parametrize("url", ["/procurement/disclosures/publish/", "/procurement/disclosures/publish-document/"])
 def test_a_nul_in_a_publish_form_is_refused(client, people, url, fields):
     procurement = procurement_services.procurement_create(actor=people["officer"], fiscal_year=2568, title="ซื้อโต๊ะ",
-                                                          amount=Decimal("1000"), method=Method.SPECIFIC)
+                                                          amount=Decimal("1000"), reference_price=Decimal("1000"),
+                                                          method=Method.SPECIFIC)
     procurement_services.procurement_announce(actor=people["officer"], procurement=procurement, announced_on=TODAY)
     kind = {"kind": "announcement", "procurement": str(procurement.pk)} if "document" not in url else {
         "kind": "plan", "fiscal_year": "2568"}

@@ -41,7 +41,8 @@ def officer(db):
 @pytest.mark.parametrize("thai_digits", [False, True])
 def test_a_procurement_title_is_escaped_in_the_sor_khor_1(officer, thai_digits):
     procurement = services.procurement_create(
-        actor=officer, fiscal_year=2568, title=TITLE, amount=Decimal("50000"), method=Method.SPECIFIC,
+        actor=officer, fiscal_year=2568, title=TITLE, amount=Decimal("50000"), reference_price=Decimal("50000"),
+        method=Method.SPECIFIC,
         budget_type=BudgetType.objects.get(code="BUDGET"))
     bid = services.bid_add(actor=officer, procurement=procurement, bidder=BIDDER, price=Decimal("48000"))
     services.procurement_award(actor=officer, procurement=procurement, winner=bid, agreed_price=Decimal("48000"),

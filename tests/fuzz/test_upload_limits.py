@@ -49,7 +49,7 @@ def test_an_egp_file_over_the_size_cap_is_refused_before_it_is_read(client, offi
 def test_a_signed_pdf_over_the_size_cap_is_refused(client, officer, monkeypatch):
     monkeypatch.setattr("procurement.publication_views.MAX_UPLOAD", 2048)
     procurement = services.procurement_create(actor=officer, fiscal_year=2568, title="ซื้อโต๊ะ", amount=Decimal("9000"),
-                                              method=Method.SPECIFIC)
+                                              reference_price=Decimal("9000"), method=Method.SPECIFIC)
     services.procurement_announce(actor=officer, procurement=procurement, announced_on=TODAY)
     client.force_login(officer)
     before = database_state()

@@ -335,3 +335,73 @@ def test_parse_date_empty_asks_for_a_date():
 def test_parse_date_impossible_date_quotes_input():
     with pytest.raises(ThaiDateError, match="31/02/2567"):
         parse_date("31/02/2567")
+
+
+# --- parse_date: digits only, as typed on a phone's numeric keypad --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ddmmyyyy, BE year
+        ("01122569", dt.date(2026, 12, 1)),
+        ("01102567", dt.date(2024, 10, 1)),
+        ("29022567", dt.date(2024, 2, 29)),
+        ("  01122569  ", dt.date(2026, 12, 1)),
+        # ddmmyyyy, CE year: the same year rule as dd/mm/yyyy
+        ("01122026", dt.date(2026, 12, 1)),
+        # ddmmyy: two digits are a short BE year, as in 01/12/69
+        ("011269", dt.date(2026, 12, 1)),
+        # Thai digits, also mixed
+        ("๐๑๑๒๒๕๖๙", dt.date(2026, 12, 1)),
+        ("๐๑๑๒๖๙", dt.date(2026, 12, 1)),
+        ("0๑1๒25๖9", dt.date(2026, 12, 1)),
+    ],
+)
+def test_parse_date_accepts_digits_without_separators(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "31022569",  # no 31 February
+        "29022568",  # 2025 is not a leap year
+        "00012569",  # day zero
+        "01002569",  # month zero
+        "01132569",  # month thirteen
+        "32012569",
+        "01010000",  # year zero
+        "0112256",  # seven digits
+        "11269",  # five digits
+        "112569",  # six digits read as ddmmyy: month 25
+        "011225690",  # nine digits
+        "0112",  # four digits
+        "01 122569",
+        "01122569 extra",
+    ],
+)
+def test_parse_date_rejects_bad_digits_without_separators_with_thai_message(text):
+    with pytest.raises(ThaiDateError) as info:
+        parse_date(text)
+    message = str(info.value)
+    assert message
+    assert THAI_LETTERS.search(message), message
+
+
+def test_parse_date_impossible_date_without_separators_gets_the_same_message():
+    with pytest.raises(ThaiDateError) as separated:
+        parse_date("31/02/2569")
+    with pytest.raises(ThaiDateError) as compact:
+        parse_date("31022569")
+    assert str(compact.value) == str(separated.value).replace("31/02/2569", "31022569")
+    assert "31022569" in str(compact.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["01/12/2569", "1/12/2569", "01-12-2569", "01.12.2569", "01 / 12 / 2569", "01/12/69", "2026-12-01",
+     "๐๑/๑๒/๒๕๖๙", "1 ธ.ค. 2569", "1 ธันวาคม พ.ศ. 2569", "1 ธค 69"],
+)
+def test_parse_date_separated_forms_still_read_the_same_day(text):
+    assert parse_date(text) == dt.date(2026, 12, 1)
