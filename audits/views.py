@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.pagination import paginate
-from organization import roles
+from organization import roles, workdays
 from organization.models import Location
 
 from . import exports, selectors, services
@@ -91,6 +91,7 @@ def round_detail(request, pk: int):
     return render(request, "audits/round_detail.html", {
         "round": round_, "sheets": sheets, "due": services.due_state(round_),
         "appointed_in_time": services.appointed_in_time(round_),
+        "years_without_holidays": [year + 543 for year in workdays.years_without_holidays(round_.starts_on, round_.due_on)],
         "inspectors": round_.inspector_links.select_related("user__division"),
         "is_inspector": inspector,
         "can_start": round_.status == Round.Status.PLANNED and (inspector or manager),

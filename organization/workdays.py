@@ -27,3 +27,11 @@ def nth_working_day(start: dt.date, n: int) -> dt.date:
 def working_days_left(today: dt.date, due: dt.date) -> int:
     """Working days from today up to the due date, both counted (0 once the due date has passed)."""
     return workdays.working_days_between(today, due, holidays_between(today, due))
+
+
+def years_without_holidays(first: dt.date, last: dt.date) -> list[int]:
+    """The calendar years from first to last for which the holiday list holds no day at all: their due dates
+    count every weekday as a working day, so someone should add that year's holidays."""
+    years = range(first.year, last.year + 1)
+    listed = {day.year for day in Holiday.objects.filter(date__year__in=list(years)).dates("date", "year")}
+    return [year for year in years if year not in listed]

@@ -70,6 +70,9 @@ class AnnounceForm(forms.Form):
 class BidForm(forms.Form):
     bidder = forms.CharField(label=_("ผู้เสนอราคา"), max_length=300)
     tax_id = forms.CharField(label=_("เลขประจำตัวผู้เสียภาษี"), max_length=20, required=False)
+    address = forms.CharField(label=_("ที่อยู่ผู้เสนอราคา"), max_length=300, required=False,
+                              help_text=_("ของผู้ได้รับการคัดเลือกจะลงในทะเบียนคุมทรัพย์สินเมื่อตรวจรับ"))
+    phone = forms.CharField(label=_("โทรศัพท์ผู้เสนอราคา"), max_length=50, required=False)
     price = ThaiDecimalField(label=_("ราคาที่เสนอ (บาท)"), max_digits=14, decimal_places=2, min_value=0)
 
 

@@ -118,6 +118,8 @@ class Bid(models.Model):
     procurement = models.ForeignKey(Procurement, on_delete=models.CASCADE, related_name="bids")
     bidder = models.CharField(_("ผู้เสนอราคา"), max_length=300)
     tax_id = models.CharField(_("เลขประจำตัวผู้เสียภาษี"), max_length=20, blank=True)
+    address = models.CharField(_("ที่อยู่ผู้เสนอราคา"), max_length=300, blank=True)
+    phone = models.CharField(_("โทรศัพท์ผู้เสนอราคา"), max_length=50, blank=True)
     price = models.DecimalField(_("ราคาที่เสนอ (บาท)"), max_digits=14, decimal_places=2)
 
     class Meta:

@@ -38,7 +38,8 @@ def _item(publication: Publication) -> dict:
         item["title"] = disclosure.month_label(publication.month)
     elif procurement is not None:
         item.update(title=procurement.title, method=disclosure.method_label(procurement.method),
-                    amount=procurement.amount, announced_on=procurement.announced_on)
+                    amount=procurement.amount, reference_price=procurement.reference_price,
+                    announced_on=procurement.announced_on)
         if publication.kind == K.RESULT:
             item.update(winner=procurement.winner.bidder if procurement.winner else "",
                         agreed_price=procurement.agreed_price)

@@ -265,6 +265,11 @@ def procurement_update(*, actor, procurement: Procurement, items: list[dict] | N
 
 
 @transaction.atomic
+def _plain(value, limit: int) -> str:
+    """Typed text as stored: one line, trimmed, cut to its column, without NUL characters."""
+    return " ".join((value or "").replace("\x00", "").split())[:limit]
+
+
 def _require_reference_price(procurement: Procurement) -> None:
     """ราคากลาง is recorded for every procurement (DOMAIN.md section 6): at the latest before it is announced or
     offers are taken, while the procurement can still be edited."""
@@ -285,7 +290,8 @@ def procurement_announce(*, actor, procurement: Procurement, announced_on: dt.da
 
 
 @transaction.atomic
-def bid_add(*, actor, procurement: Procurement, bidder: str, price, tax_id: str = "") -> Bid:
+def bid_add(*, actor, procurement: Procurement, bidder: str, price, tax_id: str = "", address: str = "",
+            phone: str = "") -> Bid:
     """Record an offer (the first one moves the procurement to bids received)."""
     roles.require(actor, "procurement.manage")
     procurement = _locked(procurement)
@@ -296,7 +302,7 @@ def bid_add(*, actor, procurement: Procurement, bidder: str, price, tax_id: str 
     if not bidder:
         raise ValidationError(_("กรุณากรอกชื่อผู้เสนอราคา"))
     bid = Bid.objects.create(procurement=procurement, bidder=bidder, tax_id=(tax_id or "").strip()[:20],
-                             price=_money(price, _("ราคาที่เสนอ")))
+                             address=_plain(address, 300), phone=_plain(phone, 50), price=_money(price, _("ราคาที่เสนอ")))
     procurement.status = S.BIDS_RECEIVED
     procurement.save(update_fields=["status", "updated_at"])
     _log("procurement.bid", procurement, actor, bidder=bid.bidder, price=str(bid.price))
@@ -446,14 +452,16 @@ def procurement_accept(*, actor, procurement: Procurement, accepted_on: dt.date,
     durable = [item for item in items if item.kind == Item.Kind.DURABLE]
     if durable and procurement.division_id is None:
         raise ValidationError(_("กรุณาระบุกองที่ขอ: ครุภัณฑ์ที่ตรวจรับจะลงทะเบียนในกองนั้น"))
-    vendor = procurement.winner.bidder if procurement.winner else ""
+    winner = procurement.winner
+    vendor = {"vendor_name": winner.bidder[:200], "vendor_address": winner.address,
+              "vendor_phone": winner.phone} if winner else {"vendor_name": ""}
     method = AcquisitionMethod.objects.filter(code="HIRE" if procurement.project_type.startswith("จ้าง") else "BUY").first()
     rows, row_items = [], []
     for item in durable:
         for _n in range(item.quantity):
             rows.append({"name": item.description, "category": item.category, "division": procurement.division,
                          "acquired_on": accepted_on, "acquisition_method": method, "budget_type": procurement.budget_type,
-                         "document_number": procurement.contract_number, "vendor_name": vendor[:200],
+                         "document_number": procurement.contract_number, **vendor,
                          "unit": item.unit, "unit_price": item.unit_price,
                          "useful_life_years": item.category.useful_life_years,
                          "notes": _("จากการจัดซื้อจัดจ้าง: %(title)s") % {"title": procurement.title[:200]}})

@@ -172,3 +172,12 @@ def test_due_state_warns_in_the_last_five_working_days(org):
     assert near["warn"] and near["days_left"] == 5 and not near["late"]
     late = services.due_state(round_, dt.date(2024, 11, 14))
     assert late["late"] and late["warn"]
+
+
+def test_a_round_whose_years_have_no_holidays_listed_says_so(client, org):
+    round_ = appoint(org)  # FY 2567: counted from October 2024, whose holidays are seeded
+    client.force_login(org["people"]["head"])
+    assert 'data-testid="no-holidays"' not in client.get(f"/inspections/{round_.pk}/").content.decode()
+    Holiday.objects.filter(date__year=2024).delete()
+    page = client.get(f"/inspections/{round_.pk}/").content.decode()
+    assert 'data-testid="no-holidays"' in page and "พ.ศ. 2567" in page

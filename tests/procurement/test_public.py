@@ -64,7 +64,7 @@ def test_anonymous_visitors_see_what_was_published(client, published):
     html = response.content.decode()
     for text in ("การเปิดเผยข้อมูลการจัดซื้อจัดจ้าง", "เทศบาลตำบลหงาว", "ปีงบประมาณ พ.ศ. 2568",
                  "จ้างก่อสร้างถนนคอนกรีต หมู่ 5", "ประกวดราคาอิเล็กทรอนิกส์ (e-bidding)", "900,000.00",
-                 "หจก. ทางดีก่อสร้าง", "850,000.00", "มีนาคม 2568", "3 เม.ย. 2568", "บอร์ดประชาสัมพันธ์",
+                 "หจก. ทางดีก่อสร้าง", "850,000.00", "880,000.00", "มีนาคม 2568", "3 เม.ย. 2568", "บอร์ดประชาสัมพันธ์",
                  'href="https://www.ngao.go.th/ita/o13"'):
         assert text in html, text
     for pub in ("plan", "monthly", "result"):

@@ -47,7 +47,8 @@ def create(officer, division, *, method=Method.E_BIDDING, amount="1200000", item
 
 def through_contract(officer, procurement, *, agreed="1100000", due=D(2025, 1, 31), rate="0.2"):
     procurement = services.procurement_announce(actor=officer, procurement=procurement, announced_on=D(2024, 11, 29))
-    services.bid_add(actor=officer, procurement=procurement, bidder="บริษัท คอมพ์ไทย จำกัด", price=Decimal("1100000"))
+    services.bid_add(actor=officer, procurement=procurement, bidder="บริษัท คอมพ์ไทย จำกัด", price=Decimal("1100000"),
+                     address="12 ถนนเรืองราษฎร์ อำเภอเมืองระนอง\x00 จังหวัดระนอง", phone=" 077-812 345 ")
     loser = services.bid_add(actor=officer, procurement=procurement, bidder="หจก. ระนองไอที", price=Decimal("1120000"))
     winner = procurement.bids.order_by("price").first()
     assert loser != winner
@@ -167,6 +168,8 @@ def test_acceptance_registers_exactly_n_linked_assets_with_numbers(officer, divi
     assert numbers == ["416-68-0001", "416-68-0002", "416-68-0003"]
     for asset in Asset.objects.filter(pk__in=[a.pk for a in assets]):
         assert asset.unit_price == Decimal("23000.00") and asset.vendor_name == "บริษัท คอมพ์ไทย จำกัด"
+        assert asset.vendor_address == "12 ถนนเรืองราษฎร์ อำเภอเมืองระนอง จังหวัดระนอง"  # the winner's, as typed
+        assert asset.vendor_phone == "077-812 345"
         assert asset.document_number == "15/2568" and asset.budget_type.code == "BUDGET"
         assert asset.acquired_on == D(2025, 2, 3) and asset.division == division
         assert asset.acquisition_method.code == "BUY"
