@@ -18,7 +18,7 @@ from fontTools.ttLib import TTFont
 PT_TO_MM = 25.4 / 72
 SAFETY = 0.95  # shaping can differ a little from the sum of advances
 ELLIPSIS = "…"
-FIT_VERSION = 2  # part of the cache key: raise it when the way lines are fitted changes
+FIT_VERSION = 3  # part of the cache key: raise it when the way lines are fitted changes
 
 
 @lru_cache(maxsize=2)
@@ -35,15 +35,33 @@ def width_mm(text: str, size_pt: float, *, bold: bool = False) -> float:
     return sum(widths.get(ord(ch), fallback) for ch in text) / units * size_pt * PT_TO_MM
 
 
+_LEADING_VOWELS = frozenset("เแโใไ")  # written before the consonant they follow in speech: never end a line
+_FOLLOWING_VOWELS = frozenset("ะาำๅๆ")  # written after their consonant: never start a line
+
+
 def _clusters(text: str) -> list[str]:
-    """Base characters with the marks that sit on them (never split a vowel or tone mark from its letter)."""
+    """Base characters with the marks that sit on them, a leading vowel with the letter after it and a following
+    vowel with the letter before it (never split a vowel or tone mark from its letter)."""
     clusters: list[str] = []
     for ch in text:
-        if clusters and unicodedata.category(ch) == "Mn":
+        if clusters and (unicodedata.category(ch) == "Mn" or ch in _FOLLOWING_VOWELS
+                         or clusters[-1][-1] in _LEADING_VOWELS):
             clusters[-1] += ch
         else:
             clusters.append(ch)
     return clusters
+
+
+@lru_cache(maxsize=4096)
+def _syllables(word: str) -> tuple[str, ...]:
+    """A word too long for a line, in the places it may break: Thai syllables (PyThaiNLP's syllable dictionary:
+    เครื่อง|คอม|พิว|เตอร์), else (Latin, digits, or a word the dictionary cannot split) the clusters above."""
+    from pythainlp.tokenize import syllable_tokenize
+
+    parts = [part for part in syllable_tokenize(word, engine="dict") if part]
+    if len(parts) > 1 and "".join(parts) == word:
+        return tuple(parts)
+    return tuple(_clusters(word))
 
 
 @lru_cache(maxsize=4096)
@@ -58,7 +76,7 @@ def _words(text: str) -> tuple[str, ...]:
             opening += word
             continue
         word, opening = opening + word, ""
-        pieces.extend(_clusters(word)) if len(word) > 12 and " " not in word else pieces.append(word)
+        pieces.extend(_syllables(word)) if len(word) > 12 and " " not in word else pieces.append(word)
     if opening:
         pieces.append(opening)
     return tuple(pieces)
@@ -139,9 +157,9 @@ def _fit_lines(text: str, width: float, size_pt: float, max_lines: int, bold: bo
         else:
             lines.append(line.strip())
             return tuple(lines)
-        if used == 0:  # one piece wider than the line: break it between characters
-            clusters = _clusters(pieces[0])
-            pieces = clusters + pieces[1:]
+        if used == 0:  # one piece wider than the line: break it between syllables, or else between characters
+            parts = list(_syllables(pieces[0]))
+            pieces = (parts if len(parts) > 1 else _clusters(pieces[0])) + pieces[1:]
             continue
         if len(lines) == max_lines - 1:
             while line and width_mm(line.rstrip() + ELLIPSIS, size_pt, bold=bold) > limit:
