@@ -6,19 +6,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 
 ACTION_LABELS = {
     "asset.register": _("ลงทะเบียนครุภัณฑ์"),
     "asset.update": _("แก้ไขข้อมูลครุภัณฑ์"),
     "asset.report_damage": _("แจ้งชำรุด"),
-    "asset.send_to_repair": _("ส่งซ่อม"),
+    "asset.send_to_repair": pgettext_lazy("action", "ส่งซ่อม"),
     "asset.return_from_repair": _("รับคืนจากซ่อม"),
     "asset.transfer": _("โอนย้าย"),
     "manual.publish": _("ประกาศคู่มือการใช้ทรัพย์สิน"),
     "manual.acknowledge": _("รับทราบคู่มือการใช้ทรัพย์สิน"),
-    "loan.request": _("ขอยืมพัสดุ"),
+    "loan.request": pgettext_lazy("activity", "ขอยืมพัสดุ"),
     "loan.endorse": _("หัวหน้ากองเห็นชอบการยืม"),
     "loan.approve": _("อนุมัติการยืม"),
     "loan.reject": _("ไม่อนุมัติการยืม"),

@@ -146,6 +146,18 @@ HOW = ["set_language", "cookie"]  # not the browser's Accept-Language: Thai stay
 
 
 @needs_en_catalogue
+def test_a_word_used_as_a_label_and_as_an_action_reads_right_in_each(client, member):
+    """ขอยืมพัสดุ is the loans menu's "Request a loan" and the log's "Loan requested" (one msgid, two contexts)."""
+    from activity.models import ACTION_LABELS
+
+    client.force_login(member)
+    _switch_to_english(client, "cookie")
+    assert ">Request a loan</a>" in body(client.get("/loans/"))
+    with translation.override("en"):
+        assert str(ACTION_LABELS["loan.request"]) == "Loan requested"
+
+
+@needs_en_catalogue
 @pytest.mark.parametrize("how", HOW)
 def test_english_with_the_project_catalogue(client, member, how):
     with translation.override("en"):
