@@ -92,15 +92,25 @@ def _plain(figures: dict) -> dict:
     return out
 
 
+WRITERS = {4: annual_figures.sentences4, 5: annual_figures.sentences5}
+
+
+def stale_measures(report: AnnualReport, figures: dict) -> list[int]:
+    """The generated measures whose summary is no longer what the current figures would write (the registers
+    moved on since the last refresh, or someone edited the text): the draft page says so."""
+    summaries = dict(report.measures.filter(number__in=GENERATED).values_list("number", "summary"))
+    return [number for number in GENERATED
+            if number in summaries and summaries[number] != WRITERS[number](figures[number])[0]]
+
+
 @transaction.atomic
 def report_refresh(*, actor, report: AnnualReport) -> dict:
     """Write measures 4 and 5's summary and outcome again from the current figures (the officer's edits to
     those two columns are replaced; the other columns are kept)."""
     roles.require(actor, "annual_report.edit")
     figures = figures_for(report.fiscal_year)
-    writers = {4: annual_figures.sentences4, 5: annual_figures.sentences5}
     for number in GENERATED:
-        summary, outcome = writers[number](figures[number])
+        summary, outcome = WRITERS[number](figures[number])
         Measure.objects.filter(report=report, number=number).update(summary=summary, outcome=outcome)
     report.figures_at = timezone.now()
     report.save(update_fields=["figures_at", "updated_at"])

@@ -283,3 +283,16 @@ def test_the_demo_report_is_complete_and_its_figures_are_the_databases(settings)
     assert five["sor_khor_months"].value == Publication.objects.filter(kind="monthly", fiscal_year=year).count()
     summary = report.measures.get(number=4).summary
     assert f"มีคำขอยืมพัสดุ {four['loans'].value:,} ครั้ง" in summary
+
+
+def test_the_draft_says_when_its_summaries_no_longer_match_the_figures(client, year_data):
+    officer = year_data["officer"]
+    annual.report_create(actor=officer, year=2568)
+    client.force_login(officer)
+    assert 'data-testid="stale"' not in client.get("/annual/2568/").content.decode()
+    # A procurement of the year cancelled after the draft was written: measure 5's figures move on.
+    Procurement.objects.filter(fiscal_year=2568).exclude(status="cancelled").order_by("pk").first().delete()
+    page = client.get("/annual/2568/").content.decode()
+    assert 'data-testid="stale"' in page and "มาตรการที่ 5 ไม่ตรงกับตัวเลขปัจจุบัน" in page
+    client.post("/annual/2568/refresh/")
+    assert 'data-testid="stale"' not in client.get("/annual/2568/").content.decode()
