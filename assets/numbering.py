@@ -27,6 +27,15 @@ def number_key(number: str) -> str:
     return key if len(key) == len(text) else "".join(c if len(c.upper()) != 1 else c.upper() for c in text)
 
 
+_SEPARATORS = re.compile(r"[\s\-/.,_]+")
+
+
+def compact_number(number: str) -> str:
+    """A number without its separators (401-64-0003, ๔๐๑ ๖๔ ๐๐๐๓ and 401640003 are all 401640003): what the
+    register's search also matches, and how a mistyped scan is matched to suggestions."""
+    return _SEPARATORS.sub("", number_key(number))
+
+
 _URL_NUMBER = re.compile(r"/a/([^/?#]+)")
 
 

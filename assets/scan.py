@@ -17,12 +17,23 @@ from organization.models import Division, Location, Organization, User
 
 from . import services
 from .models import Status
-from .numbering import number_from_scan
-from .selectors import asset_by_number
+from .numbering import compact_number, number_from_scan
+from .selectors import asset_by_number, assets_visible_to, search_assets
+
+
+SUGGESTIONS = 5
 
 
 def _not_found(request, number: str):
-    return render(request, "assets/scan_not_found.html", {"number": number}, status=404)
+    """Nothing has this number. A signed-in user is offered the assets whose number reads the same without its
+    separators (๔๐๑ ๖๔ ๐๐๐๓ typed for 401-64-0003); anonymous visitors see only what a label says."""
+    suggestions = []
+    compact = compact_number(number)
+    if request.user.is_authenticated and len(compact) >= 4 and compact.isalnum():
+        suggestions = [asset for asset in search_assets(assets_visible_to(request.user), compact)
+                       .order_by("number_key")[:SUGGESTIONS * 4] if compact_number(asset.number) == compact]
+    return render(request, "assets/scan_not_found.html", {"number": number, "suggestions": suggestions[:SUGGESTIONS]},
+                  status=404)
 
 
 def scan_url(number: str) -> str:

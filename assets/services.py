@@ -17,7 +17,8 @@ from organization import roles
 from thai.dates import MIN_YEAR, fiscal_year
 
 from .models import Asset, NumberAlias, Status
-from .numbering import allocate_numbers, allocate_numbers_many, ids_by_number_key, number_key, numbers_in_use
+from .numbering import (allocate_numbers, allocate_numbers_many, compact_number, ids_by_number_key, number_key,
+                        numbers_in_use)
 from .photos import clean_photo
 
 EDITABLE_FIELDS = (
@@ -90,7 +91,11 @@ def asset_new(**fields) -> Asset:
 
 
 def search_text(asset: Asset) -> str:
-    parts = [number_key(asset.number), asset.name, asset.serial_number, asset.brand_model]
+    """What the register's text search looks in: the number as written and without its separators (so 4016400
+    finds 401-64-0003), the name, the serial number and the model."""
+    key = number_key(asset.number)
+    compact = compact_number(asset.number)
+    parts = [key, compact if compact != key else "", asset.name, asset.serial_number, asset.brand_model]
     return " ".join(part for part in parts if part).lower()
 
 

@@ -1,10 +1,12 @@
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import factory
 
 from assets.models import Asset, Category
 from assets.numbering import number_key
+from assets.services import search_text as asset_search_text
 from organization.models import Division, Location, User
 
 
@@ -53,4 +55,6 @@ class AssetFactory(factory.django.DjangoModelFactory):
     acquired_on = dt.date(2024, 1, 10)
     unit_price = Decimal("20000.00")
     useful_life_years = 3
-    search_text = factory.LazyAttribute(lambda o: f"{number_key(o.number)} {o.name}".lower())
+    search_text = factory.LazyAttribute(lambda o: asset_search_text(SimpleNamespace(
+        number=o.number, name=o.name, serial_number=getattr(o, "serial_number", ""),
+        brand_model=getattr(o, "brand_model", ""))))
