@@ -123,6 +123,14 @@ def _service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _warn_if_no_value(request, asset) -> None:
+    """A durable good registered at 0.00 baht is kept (a typing slip is fixed by editing) but flagged: a donated
+    one is registered at its assessed value, and its depreciation and the register's totals depend on it."""
+    if asset.unit_price is not None and asset.unit_price <= 0:
+        messages.warning(request, _("ครุภัณฑ์ %(number)s มีราคาต่อหน่วย 0.00 บาท: ตรวจสอบราคา (ครุภัณฑ์ที่ได้รับบริจาค"
+                                    "ลงทะเบียนตามมูลค่าที่ประเมิน)") % {"number": asset.number})
+
+
 def asset_create(request):
     roles.require(request.user, "asset.register")
     form = AssetForm(request.POST or None, request.FILES or None)
@@ -134,6 +142,7 @@ def asset_create(request):
             _service_errors(form, error)
         else:
             messages.success(request, _("ลงทะเบียนครุภัณฑ์ %(number)s แล้ว") % {"number": asset.number})
+            _warn_if_no_value(request, asset)
             return redirect(asset)
     return render(request, "assets/asset_form.html", {"form": form, "asset": None})
 
@@ -154,6 +163,7 @@ def asset_edit(request, pk):
             _service_errors(form, error)
         else:
             messages.success(request, _("บันทึกการแก้ไข %(number)s แล้ว") % {"number": asset.number})
+            _warn_if_no_value(request, asset)
             return redirect(asset)
     return render(request, "assets/asset_form.html", {"form": form, "asset": asset})
 

@@ -893,3 +893,12 @@ def test_asset_on_loan_can_still_be_edited_through_the_form(client, officer, ass
     response = client.post(f"/assets/{asset.pk}/edit/", edit_data(asset, status=Status.IN_USE))
     asset.refresh_from_db()
     assert asset.status == status
+
+
+def test_an_asset_registered_at_no_value_is_kept_and_flagged(client, users_by_role, computer_category, division):
+    client.force_login(users_by_role["property_officer"])
+    response = client.post("/assets/new/", create_data(computer_category, division, unit_price="0"), follow=True)
+    page = response.content.decode()
+    assert Asset.objects.filter(unit_price=0).count() == 1 and "ราคาต่อหน่วย 0.00 บาท" in page
+    response = client.post("/assets/new/", create_data(computer_category, division, name="โต๊ะ"), follow=True)
+    assert "ราคาต่อหน่วย 0.00 บาท" not in response.content.decode()
