@@ -264,7 +264,6 @@ def procurement_update(*, actor, procurement: Procurement, items: list[dict] | N
     return procurement
 
 
-@transaction.atomic
 def _plain(value, limit: int) -> str:
     """Typed text as stored: one line, trimmed, cut to its column, without NUL characters."""
     return " ".join((value or "").replace("\x00", "").split())[:limit]
@@ -277,6 +276,7 @@ def _require_reference_price(procurement: Procurement) -> None:
         raise ValidationError(_("ยังไม่ได้บันทึกราคากลาง: กรุณาแก้ไขรายการและกรอกราคากลางก่อนประกาศหรือรับการเสนอราคา"))
 
 
+@transaction.atomic
 def procurement_announce(*, actor, procurement: Procurement, announced_on: dt.date) -> Procurement:
     roles.require(actor, "procurement.manage")
     procurement = _locked(procurement)
