@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "inspection.reopen_sheet": _("เปิดบัญชีตรวจนับอีกครั้ง"),
     "inspection.submit": _("รายงานผลการตรวจสอบพัสดุ"),
     "inspection.accept": _("หัวหน้าหน่วยงานรับทราบผลการตรวจสอบ"),
+    "inspection.reschedule": _("เลื่อนกำหนดการตรวจสอบตามวันหยุดราชการ"),
     "inspection.export": _("ส่งออกรายงานผลการตรวจสอบ"),
     "disposal.propose": _("เสนอจำหน่ายพัสดุ"),
     "disposal.fact_finding": _("แต่งตั้งคณะกรรมการสอบหาข้อเท็จจริง"),

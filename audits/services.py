@@ -62,6 +62,28 @@ def annual_dates(fiscal_year: int) -> dict[str, dt.date]:
             "due_on": workdays.nth_working_day(starts_on, REPORT_WORKING_DAYS)}
 
 
+def rounds_follow_holidays() -> list[Round]:
+    """The holiday list changed (the cabinet announced a day off, or a mistake was put right): rounds not yet
+    reported take their dates again from it. A round not started moves its start too (annual rounds); a started
+    one keeps its start. Each change is logged with the dates before and after."""
+    moved = []
+    for round_ in Round.objects.select_for_update().filter(
+            status__in=[Round.Status.PLANNED, Round.Status.COUNTING], submitted_on__isnull=True):
+        starts_on = round_.starts_on
+        if round_.kind == Round.Kind.ANNUAL and round_.status == Round.Status.PLANNED:
+            starts_on = annual_dates(round_.fiscal_year)["starts_on"]
+        due_on = workdays.nth_working_day(starts_on, REPORT_WORKING_DAYS)
+        if (starts_on, due_on) == (round_.starts_on, round_.due_on):
+            continue
+        before = {"starts_on": round_.starts_on.isoformat(), "due_on": round_.due_on.isoformat()}
+        round_.starts_on, round_.due_on = starts_on, due_on
+        round_.save(update_fields=["starts_on", "due_on"])
+        _log_round("inspection.reschedule", round_, None, before=before,
+                   after={"starts_on": starts_on.isoformat(), "due_on": due_on.isoformat()})
+        moved.append(round_)
+    return moved
+
+
 def due_state(round_: Round, today: dt.date | None = None) -> dict:
     """For the warning shown as the due date nears: working days left, and whether it is late."""
     today = today or timezone.localdate()

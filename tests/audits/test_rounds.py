@@ -181,3 +181,32 @@ def test_a_round_whose_years_have_no_holidays_listed_says_so(client, org):
     Holiday.objects.filter(date__year=2024).delete()
     page = client.get(f"/inspections/{round_.pk}/").content.decode()
     assert 'data-testid="no-holidays"' in page and "พ.ศ. 2567" in page
+
+
+def test_a_holiday_added_or_removed_moves_the_due_date_of_rounds_not_yet_reported(org):
+    planned = appoint(org)  # FY 2567: starts Tue 1 Oct 2024, due Wed 13 Nov 2024
+    spot = appoint(org, kind=Round.Kind.SPOT, year=None, division=org["klang"], starts_on=dt.date(2024, 10, 1),
+                   order_number="8/2568", order_date=dt.date(2024, 9, 25))
+    services.round_start(actor=org["people"]["inspector1"], round_=spot, today=spot.starts_on)
+    assert planned.due_on == dt.date(2024, 11, 13)
+
+    special = Holiday.objects.create(date=dt.date(2024, 11, 4), name="วันหยุดพิเศษ (มติคณะรัฐมนตรี)")
+    planned.refresh_from_db()
+    spot.refresh_from_db()
+    assert planned.due_on == dt.date(2024, 11, 14) and planned.starts_on == dt.date(2024, 10, 1)
+    assert spot.due_on == dt.date(2024, 11, 14) and spot.status == Round.Status.COUNTING
+    moves = Entry.objects.filter(action="inspection.reschedule")
+    assert moves.count() == 2
+    assert {entry.details["after"]["due_on"] for entry in moves} == {"2024-11-14"}
+
+    Holiday.objects.create(date=dt.date(2024, 10, 1), name="วันหยุดพิเศษ")  # the annual start itself moves
+    planned.refresh_from_db()
+    spot.refresh_from_db()
+    assert planned.starts_on == dt.date(2024, 10, 2) and spot.starts_on == dt.date(2024, 10, 1)  # started: kept
+
+    Round.objects.filter(pk=planned.pk).update(status=Round.Status.SUBMITTED, submitted_on=dt.date(2024, 11, 1))
+    special.delete()
+    planned.refresh_from_db()
+    spot.refresh_from_db()
+    assert planned.due_on == dt.date(2024, 11, 15)  # reported: kept as it was
+    assert spot.due_on == dt.date(2024, 11, 14)  # 1 October, now a holiday, no longer counts
