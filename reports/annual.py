@@ -98,9 +98,12 @@ WRITERS = {4: annual_figures.sentences4, 5: annual_figures.sentences5}
 def stale_measures(report: AnnualReport, figures: dict) -> list[int]:
     """The generated measures whose summary is no longer what the current figures would write (the registers
     moved on since the last refresh, or someone edited the text): the draft page says so."""
+    def words(text: str) -> list[str]:  # a form sends line ends as CRLF and is stripped: compare the words only
+        return (text or "").split()
+
     summaries = dict(report.measures.filter(number__in=GENERATED).values_list("number", "summary"))
     return [number for number in GENERATED
-            if number in summaries and summaries[number] != WRITERS[number](figures[number])[0]]
+            if number in summaries and words(summaries[number]) != words(WRITERS[number](figures[number])[0])]
 
 
 @transaction.atomic

@@ -50,7 +50,7 @@ def annual_detail(request, year: int):
         "report": report, "document": annual.document_html(report, figures=figures, links=True),
         "measures": report.measures.all(), "versions": report.versions.select_related("issued_by", "anchor"),
         "can_edit": roles.can(request.user, "annual_report.edit"), "editable": annual.EDITABLE_FIELDS,
-        "stale": annual.stale_measures(report, figures),
+        "stale": annual.stale_measures(report, figures) if roles.can(request.user, "annual_report.edit") else [],
     })
 
 

@@ -296,3 +296,19 @@ def test_the_draft_says_when_its_summaries_no_longer_match_the_figures(client, y
     assert 'data-testid="stale"' in page and "มาตรการที่ 5 ไม่ตรงกับตัวเลขปัจจุบัน" in page
     client.post("/annual/2568/refresh/")
     assert 'data-testid="stale"' not in client.get("/annual/2568/").content.decode()
+
+
+def test_saving_the_draft_unchanged_raises_no_warning_and_only_editors_see_one(client, year_data):
+    officer = year_data["officer"]
+    report = annual.report_create(actor=officer, year=2568)
+    client.force_login(officer)
+    form = {"title": report.title, "thai_digits": "on"}
+    for measure in report.measures.all():  # as a browser sends the textareas back: CRLF line ends
+        form.update({f"m{measure.number}-{name}": getattr(measure, name).replace("\n", "\r\n")
+                     for name in annual.EDITABLE_FIELDS})
+    client.post("/annual/2568/edit/", form)
+    assert 'data-testid="stale"' not in client.get("/annual/2568/").content.decode()
+    Procurement.objects.filter(fiscal_year=2568).exclude(status="cancelled").order_by("pk").first().delete()
+    assert 'data-testid="stale"' in client.get("/annual/2568/").content.decode()
+    client.force_login(year_data["staff"][0])  # reads the report, cannot refresh it: no warning to act on
+    assert 'data-testid="stale"' not in client.get("/annual/2568/").content.decode()
