@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from activity.admin_logging import LoggedModelAdmin
+from thai.dates import format_date
+from thai.forms import ThaiDateField
 
 from . import roles
 from .models import Division, Holiday, Location, Organization, User
@@ -63,9 +66,24 @@ class UserAdmin(LoggedModelAdmin, BaseUserAdmin):
         return False
 
 
+class HolidayForm(forms.ModelForm):
+    """The date typed and shown in the Buddhist era (31/05/2569), as everywhere else in the app."""
+
+    date = ThaiDateField(label=_("วันที่"))
+
+    class Meta:
+        model = Holiday
+        fields = ("date", "name")
+
+
 @admin.register(Holiday)
 class HolidayAdmin(LoggedModelAdmin):
     role_check = staticmethod(_reference_editor)
-    list_display = ("date", "name")
+    form = HolidayForm
+    list_display = ("date_be", "name")
     search_fields = ("name",)
-    date_hierarchy = "date"
+    ordering = ("-date",)
+
+    @admin.display(description=_("วันที่"), ordering="date")
+    def date_be(self, holiday: Holiday) -> str:
+        return format_date(holiday.date)

@@ -105,4 +105,6 @@ class Holiday(models.Model):
         verbose_name_plural = _("วันหยุดราชการ")
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.name}"
+        from thai.dates import format_date
+
+        return f"{format_date(self.date)} {self.name}"

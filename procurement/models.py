@@ -192,3 +192,12 @@ class Publication(models.Model):
                                     condition=models.Q(kind__in=["announcement", "result"]),
                                     name="one_announcement_or_result_each"),
         ]
+
+    def __str__(self):
+        if self.kind == self.Kind.MONTHLY and self.month:
+            what = f"{self.get_kind_display()} {self.month.month:02d}/{self.month.year + 543}"
+        elif self.procurement_id:
+            what = f"{self.get_kind_display()}: {self.procurement.title}"
+        else:
+            what = f"{self.get_kind_display()} {self.fiscal_year}"
+        return what[:300]

@@ -283,6 +283,8 @@ def procurement_announce(*, actor, procurement: Procurement, announced_on: dt.da
     _check_move(procurement, S.ANNOUNCED)
     _require_reference_price(procurement)
     procurement.announced_on = _date(announced_on, _("วันที่ประกาศ"))
+    if procurement.announced_on > timezone.localdate():
+        raise ValidationError(_("วันที่ประกาศต้องไม่เป็นวันในอนาคต"))
     procurement.status = S.ANNOUNCED
     procurement.save()
     _log("procurement.announce", procurement, actor, announced_on=procurement.announced_on.isoformat())
@@ -345,6 +347,11 @@ def procurement_contract(*, actor, procurement: Procurement, contract_number: st
     delivery_due = _date(delivery_due, _("กำหนดส่งมอบ"))
     if delivery_due < contract_date:
         raise ValidationError(_("กำหนดส่งมอบต้องไม่ก่อนวันที่สัญญา"))
+    if contract_date > timezone.localdate():
+        raise ValidationError(_("วันที่สัญญาหรือใบสั่งต้องไม่เป็นวันในอนาคต"))
+    if procurement.announced_on and contract_date < procurement.announced_on:
+        raise ValidationError(_("วันที่สัญญาหรือใบสั่งต้องไม่ก่อนวันที่ประกาศ (%(day)s)")
+                              % {"day": format_date(procurement.announced_on)})
     rate = _money(penalty_rate, _("อัตราค่าปรับรายวัน"))
     if rate > 100:
         raise ValidationError(_("อัตราค่าปรับรายวันเป็นร้อยละ ต้องไม่เกิน 100"))
@@ -548,6 +555,9 @@ def publication_record(*, actor, kind: str, fiscal_year: int, published_on: dt.d
             raise ValidationError(_("ยังไม่มีผู้ได้รับการคัดเลือก: ประกาศผลไม่ได้"))
         if kind == Publication.Kind.ANNOUNCEMENT and procurement.status == S.PLANNED:
             raise ValidationError(_("ยังไม่ได้ประกาศเชิญชวน"))
+        if kind == Publication.Kind.ANNOUNCEMENT and procurement.announced_on and published_on < procurement.announced_on:
+            raise ValidationError(_("เผยแพร่ประกาศเชิญชวนก่อนวันที่ประกาศ (%(day)s) ไม่ได้")
+                                  % {"day": format_date(procurement.announced_on)})
         fiscal_year = procurement.fiscal_year
     publication = Publication(kind=kind, fiscal_year=fiscal_year, month=month, procurement=procurement,
                               published_on=published_on, where=where, published_by=actor)

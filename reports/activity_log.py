@@ -57,8 +57,10 @@ class LogFilterForm(forms.Form):
         return data
 
     def apply(self, entries: QuerySet[Entry]) -> QuerySet[Entry]:
-        if not self.is_valid():
+        if not self.is_bound:
             return entries
+        if not self.is_valid():  # the errors are shown; listing everything instead would look like an answer
+            return entries.none()
         data = self.cleaned_data
         zone = timezone.get_current_timezone()
         if data.get("date_from"):
@@ -101,7 +103,7 @@ def activity_log(request):
     entries = form.apply(entries_visible_to(request.user))
     divisions = dict(Division.objects.values_list("id", "name"))
     export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
+    if export in ("csv", "xlsx") and not (form.is_bound and not form.is_valid()):
         return _export(request, entries, divisions, export, form)
     page, rows = paginate(entries, request.GET.get("page"), PER_PAGE)
     for entry in rows:

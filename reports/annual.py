@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from activity import chain, log
 from organization import roles
 from organization.models import Organization
+from thai.dates import fiscal_year as fiscal_year_of
 
 from . import annual_figures
 from .models import AnnualReport, Measure, ReportVersion
@@ -67,6 +68,8 @@ def report_create(*, actor, year: int) -> AnnualReport:
     roles.require(actor, "annual_report.edit")
     if not isinstance(year, int) or not 2400 <= year <= 2700:
         raise ValidationError(_("ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2567"))
+    if year > fiscal_year_of(timezone.localdate()):
+        raise ValidationError(_("ปีงบประมาณ %(year)s ยังไม่เริ่ม: ทำรายงานได้ถึงปีงบประมาณปัจจุบัน") % {"year": year})
     report, created = AnnualReport.objects.get_or_create(fiscal_year=year)
     if not created:
         return report

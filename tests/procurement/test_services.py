@@ -302,3 +302,24 @@ def test_only_who_registers_assets_records_an_acceptance(officer, division):
     with pytest.raises(ValidationError, match="อนาคต"):
         services.procurement_accept(actor=officer, procurement=procurement, accepted_on=dt.date.today() + dt.timedelta(days=2),
                                     committee="x")
+
+
+def test_steps_dated_in_the_future_or_out_of_order_are_refused(officer, division):
+    today = dt.date.today()
+    procurement = create(officer, division)
+    with pytest.raises(ValidationError, match="อนาคต"):
+        services.procurement_announce(actor=officer, procurement=procurement, announced_on=today + dt.timedelta(days=1))
+    procurement = services.procurement_announce(actor=officer, procurement=procurement, announced_on=D(2024, 11, 29))
+    with pytest.raises(ValidationError, match="ก่อนวันที่ประกาศ"):
+        services.publication_record(actor=officer, kind="announcement", fiscal_year=2568, procurement=procurement,
+                                    published_on=D(2024, 11, 28), where="บอร์ด")
+    bid = services.bid_add(actor=officer, procurement=procurement, bidder="บริษัท คอมพ์ไทย จำกัด", price=Decimal("1100000"))
+    procurement, _warnings = services.procurement_award(actor=officer, procurement=procurement, winner=bid,
+                                                        agreed_price=Decimal("1100000"), selection_reason="ราคาต่ำสุด")
+    contract = dict(actor=officer, procurement=procurement, contract_number="15/2568", penalty_rate=Decimal("0.2"))
+    with pytest.raises(ValidationError, match="ก่อนวันที่ประกาศ"):
+        services.procurement_contract(**contract, contract_date=D(2024, 11, 1), delivery_due=D(2025, 1, 31))
+    with pytest.raises(ValidationError, match="อนาคต"):
+        services.procurement_contract(**contract, contract_date=today + dt.timedelta(days=2),
+                                      delivery_due=today + dt.timedelta(days=30))
+    assert Procurement.objects.get(pk=procurement.pk).status == S.AWARDED

@@ -95,3 +95,14 @@ def test_xlsx_export_of_own_actions_only(client, users_by_role, entries):
     assert values[0][0] == "เวลา"
     assert len(values) == 2  # the header and the one entry by this user
     assert values[1][3] == "'=SUM(A1) สูตร"
+
+
+@pytest.mark.parametrize("params", [{"date_from": "31/02/2567"}, {"date_from": "01/10/2567", "date_to": "01/09/2567"}])
+def test_a_bad_filter_lists_and_exports_nothing(client, users_by_role, entries, params):
+    client.force_login(users_by_role["auditor"])
+    before = Entry.objects.count()
+    response = client.get("/log/", params)
+    assert response.status_code == 200 and list(response.context["rows"]) == []
+    response = client.get("/log/", {**params, "export": "csv"})
+    assert response["Content-Type"].startswith("text/html")  # the page with the filter's error, not a file
+    assert Entry.objects.count() == before  # no export was logged

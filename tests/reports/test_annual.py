@@ -312,3 +312,14 @@ def test_saving_the_draft_unchanged_raises_no_warning_and_only_editors_see_one(c
     assert 'data-testid="stale"' in client.get("/annual/2568/").content.decode()
     client.force_login(year_data["staff"][0])  # reads the report, cannot refresh it: no warning to act on
     assert 'data-testid="stale"' not in client.get("/annual/2568/").content.decode()
+
+
+def test_a_report_for_a_fiscal_year_not_yet_begun_is_refused(year_data):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from thai.dates import fiscal_year
+
+    with pytest.raises(ValidationError, match="ยังไม่เริ่ม"):
+        annual.report_create(actor=year_data["officer"], year=fiscal_year(timezone.localdate()) + 1)
+    assert annual.report_create(actor=year_data["officer"], year=fiscal_year(timezone.localdate())).pk
