@@ -138,6 +138,10 @@ def price_warnings(procurement: Procurement) -> list[str]:
     if reference is not None and amount and reference > amount:
         warnings.append(_("ราคากลาง %(reference)s บาท สูงกว่าวงเงิน %(amount)s บาท")
                         % {"reference": f"{reference:,.2f}", "amount": f"{amount:,.2f}"})
+    winner = procurement.winner if procurement.winner_id else None
+    if agreed is not None and winner is not None and agreed > winner.price:
+        warnings.append(_("ราคาที่ตกลง %(agreed)s บาท สูงกว่าราคาที่ %(bidder)s เสนอ %(offer)s บาท")
+                        % {"agreed": f"{agreed:,.2f}", "bidder": winner.bidder, "offer": f"{winner.price:,.2f}"})
     return warnings
 
 
@@ -300,10 +304,15 @@ def bid_add(*, actor, procurement: Procurement, bidder: str, price, tax_id: str 
     if procurement.status != S.BIDS_RECEIVED:
         _check_move(procurement, S.BIDS_RECEIVED)
         _require_reference_price(procurement)
-    bidder = (bidder or "").strip()[:300]
+    bidder = _plain(bidder, 300)
     if not bidder:
         raise ValidationError(_("กรุณากรอกชื่อผู้เสนอราคา"))
-    bid = Bid.objects.create(procurement=procurement, bidder=bidder, tax_id=(tax_id or "").strip()[:20],
+    if procurement.bids.filter(bidder=bidder).exists():
+        raise ValidationError(_("บันทึกการเสนอราคาของ %(bidder)s ไว้แล้ว (หนึ่งรายเสนอได้หนึ่งราคา)") % {"bidder": bidder})
+    tax_id = re.sub(r"[\s\-]", "", to_arabic_digits(tax_id or ""))
+    if tax_id and not (tax_id.isascii() and tax_id.isdigit() and len(tax_id) == 13):
+        raise ValidationError(_("เลขประจำตัวผู้เสียภาษีต้องเป็นตัวเลข 13 หลัก"))
+    bid = Bid.objects.create(procurement=procurement, bidder=bidder, tax_id=tax_id,
                              address=_plain(address, 300), phone=_plain(phone, 50), price=_money(price, _("ราคาที่เสนอ")))
     procurement.status = S.BIDS_RECEIVED
     procurement.save(update_fields=["status", "updated_at"])

@@ -323,3 +323,18 @@ def test_steps_dated_in_the_future_or_out_of_order_are_refused(officer, division
         services.procurement_contract(**contract, contract_date=today + dt.timedelta(days=2),
                                       delivery_due=today + dt.timedelta(days=30))
     assert Procurement.objects.get(pk=procurement.pk).status == S.AWARDED
+
+
+def test_one_offer_per_bidder_a_real_tax_id_and_a_warning_when_agreed_above_the_offer(officer, division):
+    procurement = create(officer, division, method=Method.SPECIFIC, amount="100000", reference_price=Decimal("95000"))
+    bid = services.bid_add(actor=officer, procurement=procurement, bidder="ร้านหงาวคอมพิวเตอร์", price=Decimal("87900"),
+                           tax_id="๐-๑๐๕-๕๕๖๗-๐๑๒๓-๔")
+    assert bid.tax_id == "0105556701234"
+    with pytest.raises(ValidationError, match="ไว้แล้ว"):
+        services.bid_add(actor=officer, procurement=procurement, bidder=" ร้านหงาวคอมพิวเตอร์ ", price=Decimal("87900"))
+    with pytest.raises(ValidationError, match="13 หลัก"):
+        services.bid_add(actor=officer, procurement=procurement, bidder="ร้านอื่น", price=Decimal("88000"), tax_id="abc")
+    assert procurement.bids.count() == 1
+    procurement, warnings = services.procurement_award(actor=officer, procurement=procurement, winner=bid,
+                                                       agreed_price=Decimal("95000"), selection_reason="รายเดียว")
+    assert any("สูงกว่าราคาที่ ร้านหงาวคอมพิวเตอร์ เสนอ 87,900.00 บาท" in warning for warning in warnings)
