@@ -44,14 +44,19 @@ def _report(request, year: int) -> AnnualReport:
 
 
 def annual_detail(request, year: int):
-    report = _report(request, year)
-    figures = annual.figures_for(year)
+    return _detail_page(request, _report(request, year))
+
+
+def _detail_page(request, report: AnnualReport, *, measures=None, status: int = 200):
+    """The draft's page; `measures` (unsaved, as typed) when an edit was refused, so nothing typed is lost."""
+    figures = annual.figures_for(report.fiscal_year)
     return render(request, "reports/annual_detail.html", {
         "report": report, "document": annual.document_html(report, figures=figures, links=True),
-        "measures": report.measures.all(), "versions": report.versions.select_related("issued_by", "anchor"),
+        "measures": measures if measures is not None else report.measures.all(),
+        "versions": report.versions.select_related("issued_by", "anchor"),
         "can_edit": roles.can(request.user, "annual_report.edit"), "editable": annual.EDITABLE_FIELDS,
         "stale": annual.stale_measures(report, figures) if roles.can(request.user, "annual_report.edit") else [],
-    })
+    }, status=status)
 
 
 @require_POST
@@ -67,8 +72,17 @@ def annual_action(request, year: int, action: str):
             for measure in report.measures.all():
                 measures[measure.number] = {name: request.POST.get(f"m{measure.number}-{name}", getattr(measure, name))
                                             for name in annual.EDITABLE_FIELDS}
-            annual.report_update(actor=request.user, report=report, title=request.POST.get("title", report.title),
-                                 thai_digits=request.POST.get("thai_digits") == "on", measures=measures)
+            try:
+                annual.report_update(actor=request.user, report=report, title=request.POST.get("title", report.title),
+                                     thai_digits=request.POST.get("thai_digits") == "on", measures=measures)
+            except ValidationError as error:  # shown again as typed, with the reason
+                messages.error(request, " ".join(error.messages))
+                typed = list(report.measures.all())
+                for measure in typed:
+                    for name, value in measures[measure.number].items():
+                        setattr(measure, name, value)
+                report.title = request.POST.get("title", report.title)
+                return _detail_page(request, report, measures=typed, status=400)
             messages.success(request, _("บันทึกร่างแล้ว"))
         elif action == "issue":
             version = annual.report_issue(actor=request.user, report=report)

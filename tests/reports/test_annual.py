@@ -323,3 +323,18 @@ def test_a_report_for_a_fiscal_year_not_yet_begun_is_refused(year_data):
     with pytest.raises(ValidationError, match="ยังไม่เริ่ม"):
         annual.report_create(actor=year_data["officer"], year=fiscal_year(timezone.localdate()) + 1)
     assert annual.report_create(actor=year_data["officer"], year=fiscal_year(timezone.localdate())).pk
+
+
+def test_a_refused_edit_shows_the_form_again_as_typed(client, year_data):
+    officer = year_data["officer"]
+    report = annual.report_create(actor=officer, year=2568)
+    client.force_login(officer)
+    form = {"title": report.title, "thai_digits": "on"}
+    for measure in report.measures.all():
+        form.update({f"m{measure.number}-{name}": getattr(measure, name) for name in annual.EDITABLE_FIELDS})
+    form["m1-name"] = ""  # refused: a measure needs its name
+    form["m2-summary"] = "ข้อความที่พิมพ์ไว้ยาว ๆ ต้องไม่หาย"
+    response = client.post("/annual/2568/edit/", form)
+    page = response.content.decode()
+    assert response.status_code == 400 and "ข้อความที่พิมพ์ไว้ยาว ๆ ต้องไม่หาย" in page
+    assert "ข้อความที่พิมพ์ไว้ยาว ๆ ต้องไม่หาย" not in report.measures.get(number=2).summary
