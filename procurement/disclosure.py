@@ -129,9 +129,10 @@ def sor_khor_1_xlsx(year: int, month: int) -> bytes:
             bids = "\n".join(_("%(bidder)s ราคา %(price)s บาท") % {"bidder": bid.bidder, "price": f"{bid.price:,.2f}"}
                              for bid in procurement.bid_list)
             winner = ""
-            if procurement.winner is not None:
+            if procurement.winner is not None or procurement.agreed_price is not None:
                 winner = _("%(bidder)s ราคา %(price)s บาท") % {
-                    "bidder": procurement.winner.bidder,
+                    "bidder": procurement.winner.bidder if procurement.winner is not None
+                    else _("(ไม่มีชื่อผู้ได้รับการคัดเลือกในข้อมูล)"),
                     "price": f"{procurement.agreed_price:,.2f}" if procurement.agreed_price is not None else "-"}
             rows.append([number, procurement.title, procurement.amount, procurement.reference_price,
                          method_label(procurement.method), bids, winner, procurement.selection_reason,

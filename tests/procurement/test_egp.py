@@ -124,6 +124,11 @@ def test_only_this_organisations_rows_are_imported(officer, cars):
     assert repair.contract_date == dt.date(2024, 11, 29)  # "29 พ.ย. 67"
     assert repair.status == Procurement.Status.CONTRACTED and repair.winner is None  # no supplier column
     assert repair.egp_flag == "" and repair.created_by == officer and repair.over_limit_reason == ""
+    # Its agreed price still shows, on its page and in its month's สขร.1, with no winner's name to give.
+    from reports.procurement_docs import sor_khor_1_html
+
+    month = sor_khor_1_html(2567, 11)  # November 2567 (BE), the month of its contract
+    assert "12,000.00" in month and "ไม่มีชื่อผู้ได้รับการคัดเลือกในข้อมูล" in month
 
     road = Procurement.objects.get(egp_number="67109876543")
     assert road.method == Method.E_BIDDING and road.amount == Decimal("2500000.00")  # Thai digits, separators
