@@ -64,11 +64,8 @@ def borrowers_for(lines) -> dict:
     return current_loans_of([line.asset_id for line in lines])
 
 
-DISPOSAL_READERS = ("inspection.view_all", "disposal.manage", "disposal.approve")  # any of these sees every case
-
-
 def may_see_disposals(user) -> bool:
-    return any(roles.can(user, action) for action in DISPOSAL_READERS)
+    return roles.can(user, "disposal.view")
 
 
 def disposals_visible_to(user) -> QuerySet[DisposalCase]:

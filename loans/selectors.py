@@ -53,17 +53,10 @@ def inside_loans_gone_up(prefix: str = "") -> Q:
     """Inside loans nobody on the inside route may decide, because every active head of the supply unit is the
     loan's borrower or requester (or there is none): they go up to the head of agency, the supply head's own
     superior. `prefix` reaches the loan from another model ("loan__")."""
-    heads = supply_head_ids()
-    inside = Q(**{f"{prefix}place": Loan.Place.INSIDE})
-    if not heads:
-        return inside
-    if len(heads) == 1:
-        return inside & (Q(**{f"{prefix}borrower_id": heads[0]}) | Q(**{f"{prefix}requested_by_id": heads[0]}))
-    if len(heads) == 2:
-        first, second = heads
-        return inside & ((Q(**{f"{prefix}borrower_id": first}) & Q(**{f"{prefix}requested_by_id": second}))
-                         | (Q(**{f"{prefix}borrower_id": second}) & Q(**{f"{prefix}requested_by_id": first})))
-    return Q(pk__in=[])
+    gone_up = Q(**{f"{prefix}place": Loan.Place.INSIDE})
+    for head in supply_head_ids():  # each head is the borrower or the requester (three or more: never)
+        gone_up &= Q(**{f"{prefix}borrower_id": head}) | Q(**{f"{prefix}requested_by_id": head})
+    return gone_up
 
 
 def waiting_for(user) -> QuerySet[Loan]:

@@ -110,19 +110,16 @@ def may_approve(user, loan: Loan, *, on: dt.date | None = None) -> bool:
 
 
 def waiting_on(loan: Loan) -> list:
-    """Who may take the next step of a request now: the division heads who may endorse it, or those who may
-    approve it (by route, delegation or going up). Empty when nobody can (shown on the loan's page)."""
+    """Who may take the next step of a request now: the borrower's division heads who may endorse it, or whoever
+    may approve it by its route today (_Route: delegates and going up included). Never the borrower or the
+    requester. Empty when nobody can (shown on the loan's page)."""
     if loan.status == Loan.Status.REQUESTED and loan.needs_endorsement:
-        candidates, allowed = [roles.DIVISION_HEAD], lambda user: may_endorse(user, loan)
-    elif loan.status in (Loan.Status.REQUESTED, Loan.Status.ENDORSED):
-        candidates, allowed = [roles.SUPPLY_HEAD, roles.AGENCY_HEAD], lambda user: may_approve(user, loan)
-    else:
-        return []
-    today = timezone.localdate()
-    users = get_user_model().objects.filter(is_active=True).filter(
-        Q(groups__name__in=candidates)
-        | Q(delegations__starts_on__lte=today, delegations__ends_on__gte=today)).distinct().order_by("first_name", "pk")
-    return [user for user in users if allowed(user)]
+        heads = get_user_model().objects.filter(is_active=True, groups__name=roles.DIVISION_HEAD,
+                                                division_id=loan.division_id).distinct().order_by("pk")
+        return _unique(heads, loan)
+    if loan.status in (Loan.Status.REQUESTED, Loan.Status.ENDORSED):
+        return _unique(_Route(timezone.localdate()).approvers(loan), loan)
+    return []
 
 
 def may_endorse(user, loan: Loan) -> bool:
@@ -636,7 +633,8 @@ class _Route:
     def __init__(self, today: dt.date):
         active = get_user_model().objects.filter(is_active=True).order_by("pk")
         self.supply_heads = list(active.filter(groups__name=roles.SUPPLY_HEAD).distinct())
-        self.agency_heads = list(active.filter(
+        self.heads_of_agency = list(active.filter(groups__name=roles.AGENCY_HEAD).distinct())
+        self.agency_heads = list(active.filter(  # with the day's delegates: who approves outside and agency loans
             Q(groups__name=roles.AGENCY_HEAD)
             | Q(delegations__starts_on__lte=today, delegations__ends_on__gte=today)).distinct())
         self.officers = list(active.filter(groups__name=roles.PROPERTY_OFFICER).distinct())
@@ -648,7 +646,7 @@ class _Route:
         if loan.place != Loan.Place.INSIDE:
             return self.agency_heads
         own = {loan.borrower_id, loan.requested_by_id}
-        return self.supply_heads if any(head.pk not in own for head in self.supply_heads) else self.agency_heads
+        return self.supply_heads if any(head.pk not in own for head in self.supply_heads) else self.heads_of_agency
 
 
 def _unique(users, loan: Loan) -> list:

@@ -49,6 +49,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inspection.view_all": frozenset({AUDITOR, ADMINISTRATOR, AGENCY_HEAD, SUPPLY_HEAD, PROPERTY_OFFICER}),
     "disposal.manage": frozenset({PROPERTY_OFFICER, SUPPLY_HEAD, ADMINISTRATOR}),
     "disposal.approve": frozenset({AGENCY_HEAD}),
+    # Reading every disposal case: who reads all rounds, and who proposes or orders disposals.
+    "disposal.view": frozenset({AUDITOR, ADMINISTRATOR, AGENCY_HEAD, SUPPLY_HEAD, PROPERTY_OFFICER}),
     # Procurement (DOMAIN.md section 6): the register is open to every role; the supply unit keeps it.
     "procurement.view": ALL_ROLES,
     "procurement.manage": frozenset({PROPERTY_OFFICER, SUPPLY_HEAD, ADMINISTRATOR}),

@@ -16,6 +16,7 @@ and thousands separators), so the template only places them and the tests can re
 import datetime as dt
 import logging
 import os
+from itertools import islice
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -108,35 +109,39 @@ def depreciation_lines(asset: Asset, *, as_of: dt.date) -> list[LedgerLine]:
     return lines
 
 
-def disposal_line(asset: Asset) -> LedgerLine | None:
-    """The line of a completed disposal (การจำหน่าย): the order, the method and to whom, the net value the asset
-    had when it was proposed, and a net value of nil from then on. None for an asset not disposed of."""
-    if asset.status != AssetStatus.DISPOSED:
-        return None
-    item = (DisposalItem.objects.select_related("case")
-            .filter(asset=asset, case__completed_on__isnull=False,
-                    case__status__in=[DisposalCase.Status.COMPLETED, DisposalCase.Status.REPORTED])
-            .order_by("-case__completed_on").first())
-    if item is None:
-        return None
-    case = item.case
-    description = _("จำหน่าย: %(method)s") % {"method": case.get_method_display()}
-    if case.recipient:
-        description = f"{description} ({case.recipient})"
-    notes = [_("มูลค่าสุทธิเมื่อจำหน่าย %(value)s บาท") % {"value": f"{item.book_value:,.2f}"}]
-    if case.proceeds is not None:
-        notes.append(_("ได้เงิน %(value)s บาท") % {"value": f"{case.proceeds:,.2f}"})
-    document = _("คำสั่งที่ %(number)s") % {"number": case.order_number} if case.order_number else ""
-    return LedgerLine(date=case.completed_on, document=document, description=description, quantity=1,
-                      unit=asset.unit, accumulated=None, net=Decimal("0.00"), note=" ".join(notes))
+def disposal_lines(assets: Iterable[Asset]) -> dict[int, LedgerLine]:
+    """The line of each completed disposal (การจำหน่าย) among these assets, by asset id, in one query: the order,
+    the method and to whom, the net value the asset had when it was proposed, and a net value of nil from then on.
+    Only assets whose status is disposed are looked up."""
+    disposed = {asset.pk: asset for asset in assets if asset.status == AssetStatus.DISPOSED}
+    if not disposed:
+        return {}
+    lines = {}
+    items = (DisposalItem.objects.select_related("case")
+             .filter(asset_id__in=list(disposed), case__completed_on__isnull=False,
+                     case__status__in=[DisposalCase.Status.COMPLETED, DisposalCase.Status.REPORTED])
+             .order_by("case__completed_on", "id"))
+    for item in items:  # the latest completed disposal of an asset wins
+        case, asset = item.case, disposed[item.asset_id]
+        description = _("จำหน่าย: %(method)s") % {"method": case.get_method_display()}
+        if case.recipient:
+            description = f"{description} ({case.recipient})"
+        notes = [_("มูลค่าสุทธิเมื่อจำหน่าย %(value)s บาท") % {"value": f"{item.book_value:,.2f}"}]
+        if case.proceeds is not None:
+            notes.append(_("ได้เงิน %(value)s บาท") % {"value": f"{case.proceeds:,.2f}"})
+        document = _("คำสั่งที่ %(number)s") % {"number": case.order_number} if case.order_number else ""
+        lines[asset.pk] = LedgerLine(date=case.completed_on, document=document, description=description, quantity=1,
+                                     unit=asset.unit, net=Decimal("0.00"), note=" ".join(notes))
+    return lines
 
 
-def ledger_lines(asset: Asset, *, as_of: dt.date, later: Iterable[LedgerLine] = ()) -> list[LedgerLine]:
+def ledger_lines(asset: Asset, *, as_of: dt.date, later: Iterable[LedgerLine] = (),
+                 disposal: LedgerLine | None = None) -> list[LedgerLine]:
     """The acquisition, then the depreciation years, then `later`, all in date order.
 
     `later` holds the asset's other recorded events (a line on the same date as another comes after it). A
-    completed disposal ends the card: its line comes last, and no depreciation year ending after it is printed."""
-    disposal = disposal_line(asset)
+    completed disposal (disposal_lines) ends the card: its line comes last, and no depreciation year ending after
+    it is printed."""
     years = depreciation_lines(asset, as_of=as_of)
     if disposal is not None:
         years = [line for line in years if line.date <= disposal.date]
@@ -221,7 +226,7 @@ def _joined(*parts) -> str:
 
 
 def card_for(asset: Asset, *, organization_name: str, as_of: dt.date, thai_digits: bool = False,
-             later: Iterable[LedgerLine] = ()) -> Card:
+             later: Iterable[LedgerLine] = (), disposal: LedgerLine | None = None) -> Card:
     """The card of an asset loaded with its category, division, location, acquisition method and budget type."""
     fmt = _Format(thai_digits=thai_digits)
     description = asset.name + (f"\n{asset.specification.strip()}" if asset.specification.strip() else "")
@@ -240,7 +245,7 @@ def card_for(asset: Asset, *, organization_name: str, as_of: dt.date, thai_digit
         vendor_phone=fmt.text(asset.vendor_phone),
         budget_type=fmt.text(asset.budget_type.name if asset.budget_type else ""),
         acquisition_method=fmt.text(asset.acquisition_method.name if asset.acquisition_method else ""),
-        rows=[fmt.row(line) for line in ledger_lines(asset, as_of=as_of, later=later)],
+        rows=[fmt.row(line) for line in ledger_lines(asset, as_of=as_of, later=later, disposal=disposal)],
     )
 
 
@@ -254,8 +259,13 @@ def cards_for(assets: Iterable[Asset], *, as_of: dt.date, thai_digits: bool = Fa
     organisation's name. later_by_asset: further ledger lines by asset id (see ledger_lines)."""
     name = organization_name()
     later_by_asset = later_by_asset or {}
-    return [card_for(asset, organization_name=name, as_of=as_of, thai_digits=thai_digits,
-                     later=later_by_asset.get(asset.pk, ())) for asset in assets]
+    cards, assets = [], iter(assets)
+    while chunk := list(islice(assets, CHUNK_SIZE)):  # the disposals of each chunk in one query
+        disposals = disposal_lines(chunk)
+        cards += [card_for(asset, organization_name=name, as_of=as_of, thai_digits=thai_digits,
+                           later=later_by_asset.get(asset.pk, ()), disposal=disposals.get(asset.pk))
+                  for asset in chunk]
+    return cards
 
 
 def card_context(cards: list[Card], *, printed_on: dt.date, thai_digits: bool = False) -> dict:

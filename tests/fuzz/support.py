@@ -13,10 +13,10 @@ import re
 from contextlib import contextmanager
 
 from django.apps import apps
-from django.contrib.messages import get_messages
+from django.contrib.messages import constants, get_messages
 from django.db import models, transaction
 from django.utils.html import escape
-from hypothesis import HealthCheck, Phase, settings, strategies as st
+from hypothesis import HealthCheck, Phase, event, settings, strategies as st
 
 from tests.faults.crash_script import database_state
 from thai.digits import to_thai_digits
@@ -162,6 +162,25 @@ def assert_not_500(response) -> None:
 def levels(response) -> set[int]:
     """The levels of the messages the request left (success, error...)."""
     return {message.level for message in get_messages(response.wsgi_request)}
+
+
+def post_and_judge(client, url: str, data) -> tuple[object, bool]:
+    """POST a form as a browser would and judge the answer: never a 500, a redirect, and either a refusal said
+    with an error and nothing stored, or an acceptance said with a success and only valid rows stored.
+    Returns the response and whether the form was accepted."""
+    before = database_state()
+    response = client.post(url, data)
+    assert_not_500(response)
+    assert response.status_code == 302
+    after = database_state()
+    accepted = after != before
+    event("accepted" if accepted else "refused")
+    if accepted:
+        assert constants.SUCCESS in levels(response)
+        assert_stored_rows_valid(before, after)
+    else:
+        assert constants.ERROR in levels(response)
+    return response, accepted
 
 
 def changed_rows(before: dict, after: dict) -> dict[str, set[str]]:
