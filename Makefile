@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# TODAY=YYYY-MM-DD[THH:MM] runs the suite, or the demo, as if it were that day (tools/clock/shifted_clock.py).
+TODAY ?=
+CLOCK := $(if $(TODAY),PHATSADU_TODAY=$(TODAY) PYTHONPATH=tools/clock)
 
 .PHONY: run test install migrate lint messages clean
 
@@ -18,18 +21,18 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 migrate: install
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(CLOCK) $(BIN)/python manage.py migrate --noinput
 
 run: migrate
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --if-empty
+	DEBUG=$${DEBUG:-1} $(CLOCK) $(BIN)/python manage.py seed_demo --if-empty
 	@echo "Phatsadu: http://$(HOST):$(PORT)/"
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} $(CLOCK) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	DEBUG=1 $(BIN)/lint-imports
 
 test: install lint
-	DEBUG=1 $(BIN)/python -m pytest
+	DEBUG=1 $(BIN)/python -m pytest $(if $(TODAY),--today=$(TODAY))
 
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore 'node_modules/*'

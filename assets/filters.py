@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organization.models import Division, Location
@@ -12,9 +13,7 @@ from .selectors import search_assets
 
 def _fiscal_year_choices():
     """The last forty fiscal years (BE), newest first; no query."""
-    import datetime as dt
-
-    current = fiscal_year(dt.date.today())
+    current = fiscal_year(timezone.localdate())
     return [(year, str(year)) for year in range(current, current - 40, -1)]
 
 

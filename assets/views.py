@@ -8,6 +8,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,7 +41,7 @@ def asset_list(request):
         queryset = order_searched(queryset)
     page, rows = paginate(queryset, request.GET.get("page"), page_size(request),
                           single_pass=search_is_costly(asset_filter))
-    today = dt.date.today()
+    today = timezone.localdate()
     for asset in rows:
         asset.net_value = standing(asset.unit_price, asset.useful_life_years, asset.acquired_on, today).net
     return render(request, "assets/asset_list.html", {
@@ -56,7 +57,7 @@ def asset_list(request):
 
 def asset_detail(request, pk):
     asset = get_object_or_404(assets_visible_to(request.user).select_related("acquisition_method", "budget_type"), pk=pk)
-    today = dt.date.today()
+    today = timezone.localdate()
     return render(request, "assets/asset_detail.html", {
         "asset": asset,
         "standing": standing(asset.unit_price, asset.useful_life_years, asset.acquired_on, today),
@@ -193,7 +194,7 @@ def asset_export(request, fmt: str):
     asset_filter = AssetFilter(request.GET or None, queryset=assets_visible_to(request.user))
     filters = {name: request.GET[name] for name in asset_filter.filters if request.GET.get(name)}
     export = exports.assets_export(actor=request.user, queryset=asset_filter.qs, fmt=fmt, filters=filters)
-    today = dt.date.today()
+    today = timezone.localdate()
     filename = _("ทะเบียนครุภัณฑ์") + f"-{today.year + 543}-{today.month:02d}-{today.day:02d}.{export.extension}"
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)

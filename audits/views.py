@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.ids import database_id
 from common.pagination import paginate
 from organization import roles, workdays
 from organization.models import Location
@@ -26,17 +27,6 @@ from .forms import (AcceptForm, ApproveForm, CompleteForm, DisposalForm, FactFin
 from .models import Condition, DisposalCase, Line, Round, Sheet
 
 SHEET_PAGE = 100
-MAX_ID = 2**63 - 1
-
-
-def _id(value) -> int | None:
-    """A database id typed in a form or a query string: ASCII digits in range, else None (never a 500)."""
-    text = str(value if value is not None else "").strip()
-    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
-        return None
-    return int(text)
-
-
 def _errors(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
@@ -180,7 +170,7 @@ def sheet_action(request, pk: int, action: str):
     try:
         if action == "missing":
             ids = None if request.POST.get("all") == "1" else [
-                pk for pk in (_id(value) for value in request.POST.getlist("line")) if pk is not None]
+                pk for pk in (database_id(value) for value in request.POST.getlist("line")) if pk is not None]
             if ids == []:
                 raise ValidationError(_("กรุณาเลือกรายการที่ไม่พบ"))
             count = services.lines_declare_missing(actor=request.user, sheet=sheet, line_ids=ids,
@@ -188,7 +178,7 @@ def sheet_action(request, pk: int, action: str):
             messages.success(request, _("บันทึกว่าไม่พบ %(n)s รายการ") % {"n": count})
         elif action == "on_loan":
             chosen = request.POST.get("loan_line", "")
-            line = get_object_or_404(Line, pk=_id(chosen) or 0, sheet=sheet)
+            line = get_object_or_404(Line, pk=database_id(chosen) or 0, sheet=sheet)
             services.line_confirm_on_loan(actor=request.user, line=line)
             messages.success(request, _("ยืนยันการยืม %(number)s แล้ว") % {"number": line.number})
         elif action == "close":
@@ -263,7 +253,7 @@ def sheet_scan(request, pk: int):
     try:
         location = None
         if body.get("location") not in (None, ""):
-            location = Location.objects.filter(pk=_id(body["location"]) or 0).first()
+            location = Location.objects.filter(pk=database_id(body["location"]) or 0).first()
             if location is None:
                 raise ValidationError(_("สถานที่ไม่ถูกต้อง"))
         result = services.inspection_scan(
@@ -297,8 +287,8 @@ def disposal_new(request):
     roles.require(request.user, "disposal.manage")
     round_ = None
     initial = {}
-    if _id(request.GET.get("round")):
-        round_ = Round.objects.filter(pk=_id(request.GET["round"]), status=Round.Status.ACCEPTED).first()
+    if database_id(request.GET.get("round")):
+        round_ = Round.objects.filter(pk=database_id(request.GET["round"]), status=Round.Status.ACCEPTED).first()
     if round_ is not None:
         numbers = (Line.objects.filter(round=round_, asset__status__in=list(services.DISPOSABLE))
                    .exclude(asset__disposal_items__case__status__in=services.OPEN_CASE)
@@ -308,8 +298,8 @@ def disposal_new(request):
     form = DisposalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _id(request.POST.get("round")):
-            round_ = Round.objects.filter(pk=_id(request.POST["round"])).first()
+        if database_id(request.POST.get("round")):
+            round_ = Round.objects.filter(pk=database_id(request.POST["round"])).first()
         try:
             case = services.disposal_propose(actor=request.user, assets=data["assets"], title=data["title"],
                                              reason=data["reason"], path=data["path"], method=data["method"],

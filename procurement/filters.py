@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organization.models import Division
@@ -14,11 +15,9 @@ ACTIVE = "active"  # every status but cancelled (what the annual report counts)
 
 def _years():
     """Next fiscal year and the twenty before it (BE), newest first; no query."""
-    import datetime as dt
-
     from thai.dates import fiscal_year
 
-    current = fiscal_year(dt.date.today())
+    current = fiscal_year(timezone.localdate())
     return [(year, str(year)) for year in range(current + 1, current - 20, -1)]
 
 

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.ids import database_id
 from common.pagination import paginate
 from organization import roles
 from thai.dates import BE_OFFSET, ThaiDateError, fiscal_year as fiscal_year_of, fiscal_year_bounds, parse_date
@@ -67,10 +68,10 @@ def read_publication(request) -> dict:
                                   % {"month": disclosure.month_label(month)})
         fields["month"], fields["fiscal_year"] = month, fiscal_year_of(month)
     else:
-        number = (data.get("procurement") or "").strip()
+        number = database_id(data.get("procurement"))
         procurement = None
-        if number.isascii() and number.isdigit() and len(number) <= 18:  # an id the database can hold
-            procurement = Procurement.objects.select_related("winner").filter(pk=int(number)).first()
+        if number is not None:
+            procurement = Procurement.objects.select_related("winner").filter(pk=number).first()
         if procurement is None:
             raise ValidationError(_("ไม่พบรายการจัดซื้อจัดจ้างที่ระบุ"))
         if procurement.status == Procurement.Status.CANCELLED:

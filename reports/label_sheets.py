@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from assets.filters import AssetFilter
 from assets.models import Status
 from assets.selectors import assets_visible_to
+from common.ids import database_id
 from organization import roles
 
 from .labels import labels_for, render_sheet
@@ -43,9 +44,9 @@ class SheetForm(forms.Form):
 def selected_assets(user, params) -> "tuple[object, dict]":
     """Assets chosen on the register page: explicit ids (?ids=1,2) or the list's filter. Never disposed ones."""
     base = assets_visible_to(user).exclude(status=Status.DISPOSED).select_related("division").order_by("number_key")
-    ids = [part for part in str(params.get("ids", "")).split(",") if part.strip().isascii() and part.strip().isdigit()]
+    ids = [pk for pk in (database_id(part) for part in str(params.get("ids", "")).split(",")) if pk is not None]
     if ids:
-        return base.filter(pk__in=[int(i) for i in ids[:100_000]]), {"ids": ",".join(ids)}
+        return base.filter(pk__in=ids[:100_000]), {"ids": ",".join(map(str, ids))}
     kept = {key: params.get(key) for key in AssetFilter.base_filters if params.get(key)}
     asset_filter = AssetFilter(kept or None, queryset=base)
     return asset_filter.qs, kept

@@ -1,12 +1,42 @@
 """Shared fixtures: the organisation's reference data comes from migrations; people and assets from factories."""
 
 import datetime as dt
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 
 from tests.factories import AssetFactory, DivisionFactory, LocationFactory, UserFactory
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools" / "clock"))
+import shifted_clock  # noqa: E402  (tools/clock is not a package)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--today", metavar="YYYY-MM-DD[THH:MM]", default=None,
+                     help="run the whole suite as if today were this day (Bangkok time; a date alone means 10:00); "
+                          "the clock runs on from there, in this process and in the ones it starts")
+
+
+def pytest_configure(config):
+    """Runs before any test module is imported, so a module-level `TODAY = timezone.localdate()` sees the moved clock."""
+    today = config.getoption("--today")
+    if today:
+        try:
+            shifted_clock.start_at(today)
+        except shifted_clock.BadDate as error:
+            raise pytest.UsageError(f"--today: {error}") from None
+
+
+def pytest_report_header(config):
+    today = config.getoption("--today")
+    if today:
+        moment = shifted_clock.parse(today)
+        return f"clock: as if it were {moment:%Y-%m-%d %H:%M} in Bangkok (--today={today}); replay with the same option"
+    return None
+
 
 ROLE_NAMES = ["staff", "division_head", "property_officer", "supply_head", "agency_head", "auditor", "administrator"]
 

@@ -7,7 +7,9 @@ SQLite by storing what PostgreSQL cannot, without the fixes):
 - an asset number whose upper case is longer than itself ("ß" → "SS") gave a key longer than its column;
 - an .xlsx cell "_x0000_" (Excel's escape for a NUL) reached the imports as a NUL (the test is in
   test_fuzz_assets.py);
-- the manual's title was stored as long as it was typed, past its column's 200 characters.
+- the manual's title was stored as long as it was typed, past its column's 200 characters;
+- an id past 64 bits in the label page's ?ids= (9223372036854775808) reached SQLite as a number it cannot
+  hold (OverflowError, a 500).
 """
 
 import datetime as dt
@@ -133,3 +135,16 @@ def test_the_manual_title_is_cut_to_its_column(client, people):
     version = loans.current_manual()
     version.full_clean()
     assert version.title == "ก" * 200
+
+
+@pytest.mark.parametrize("ids", ["9223372036854775808", "99999999999999999999999", "0", "-1", "1e9", "١٢"])
+def test_an_id_no_database_can_hold_is_left_out(client, people, ids):
+    """The label page's ?ids= keeps only ids a database row can have and leaves the rest out, never a 500."""
+    officer = make_user("nul_officer", "staff", "property_officer", division=people["division"])
+    asset = AssetFactory(division=people["division"])
+    client.force_login(officer)
+    assert client.get("/labels/", {"ids": ids}).status_code == 200
+    AssetFactory(division=people["division"])
+    response = client.get("/labels/", {"ids": f"{ids},{asset.pk}"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "ครุภัณฑ์ที่เลือก 1 รายการ" in page and f"?ids={asset.pk}&amp;" in page

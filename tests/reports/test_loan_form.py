@@ -1,19 +1,22 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pypdfium2 as pdfium
 import pytest
-from django.utils import timezone
 
 from loans import services
 from reports.loan_form import loan_form_html
 from tests.conftest import make_user
 from tests.factories import AssetFactory, DivisionFactory
 
-TODAY = timezone.localdate()
+BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 @pytest.fixture
-def loan(db):
+def loan(db, time_machine):
+    """A loan of 1–3 December 2569, requested on 28 November: the clock is pinned, since a loan may not start
+    in the past and the form's dates are checked as text."""
+    time_machine.move_to(dt.datetime(2026, 11, 28, 10, 0, tzinfo=BANGKOK), tick=False)
     division = DivisionFactory(code="PALAD", name="สำนักปลัดเทศบาล")
     admin = make_user("admin_f", "administrator", division=division)
     borrower = make_user("somchai_f", "staff", division=division, first_name="สมชาย", last_name="ใจดี",

@@ -354,7 +354,7 @@ class Command(BaseCommand):
                 staff_by_division.setdefault(user.division_id, []).append(user)
         item_choices = [(code, item) for code, items in data.ITEMS.items() for item in items]
         division_list = list(divisions.values())
-        today = dt.date.today()
+        today = timezone.localdate()
         rng = random.Random(existing)  # the same database and N always give the same assets
         made = 0
         while made < missing:
