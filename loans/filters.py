@@ -28,9 +28,10 @@ _ORDERINGS = {value: ordering for value, _label, ordering in SORTS}
 
 
 def _years():
-    """This fiscal year and the fifteen before it (BE), newest first; no query."""
+    """Next fiscal year and the forty before it (BE), newest first; no query. As far back as the register's own
+    filter goes, so that an old annual report's links to its loans still open a year the filter offers."""
     current = fiscal_year(timezone.localdate())
-    return [(year, str(year)) for year in range(current + 1, current - 15, -1)]
+    return [(year, str(year)) for year in range(current + 1, current - 40, -1)]
 
 
 class ThaiDateFilter(django_filters.Filter):

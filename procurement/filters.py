@@ -14,11 +14,12 @@ ACTIVE = "active"  # every status but cancelled (what the annual report counts)
 
 
 def _years():
-    """Next fiscal year and the twenty before it (BE), newest first; no query."""
+    """Next fiscal year and the forty before it (BE), newest first; no query (an old annual report's links still
+    open a year the filter offers)."""
     from thai.dates import fiscal_year
 
     current = fiscal_year(timezone.localdate())
-    return [(year, str(year)) for year in range(current + 1, current - 20, -1)]
+    return [(year, str(year)) for year in range(current + 1, current - 40, -1)]
 
 
 class ProcurementFilter(django_filters.FilterSet):

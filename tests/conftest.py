@@ -21,13 +21,35 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    """Runs before any test module is imported, so a module-level `TODAY = timezone.localdate()` sees the moved clock."""
+    """Runs before any test module is imported, so a module-level `TODAY = timezone.localdate()` sees the moved clock.
+    The day the run starts on is the run's day (see `_the_run_keeps_its_day`)."""
     today = config.getoption("--today")
     if today:
         try:
             shifted_clock.start_at(today)
         except shifted_clock.BadDate as error:
             raise pytest.UsageError(f"--today: {error}") from None
+    config.stash[RUN_DAY] = shifted_clock.today()
+
+
+RUN_DAY = pytest.StashKey[dt.date]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """A test module is imported (and its module-level TODAY taken) on the run's day, even after midnight."""
+    with shifted_clock.kept_on(collector.config.stash[RUN_DAY]):
+        return (yield)
+
+
+@pytest.fixture(autouse=True)
+def _the_run_keeps_its_day(request):
+    """A run is one calendar day. Modules take TODAY when they are imported and tests compare it with the live
+    clock (a loan may not start in the past, overdue since, published before): a run that passes midnight in
+    Bangkok would have them disagree. A test that starts after midnight runs with its clock moved back to the
+    run's day (23:00, running on); a test that pins its own clock with time_machine still does."""
+    with shifted_clock.kept_on(request.config.stash[RUN_DAY]):
+        yield
 
 
 def pytest_report_header(config):

@@ -54,7 +54,12 @@ class ThaiDecimalField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str):
             value = to_arabic_digits(value).replace(",", "").replace(" ", "").strip()
-        return super().to_python(value)
+        value = super().to_python(value)
+        if value is not None and not value.is_finite():
+            # "NaN", "sNaN" and "Infinity" are Decimals too; Django refuses them only after comparing them with the
+            # initial value, and comparing a signalling NaN raises (a 500 on an edit form's formset).
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
 
 
 class ThaiIntegerField(forms.IntegerField):

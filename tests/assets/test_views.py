@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 from PIL import Image
 
 from activity.models import Entry
@@ -340,7 +341,9 @@ BAD_INPUT = [
     ("date-text", "acquired_on", "abc", "อ่านวันที่"),
     ("date-blank", "acquired_on", "", None),
     ("date-year-zero", "acquired_on", "01/01/0000", None),
-    ("date-far-future", "acquired_on", "01/01/2600", "วันที่ได้มาอยู่ไกลเกินไปในอนาคต"),
+    ("date-far-future", "acquired_on", f"{timezone.localdate() + dt.timedelta(days=400):%d/%m/}"
+                                       f"{(timezone.localdate() + dt.timedelta(days=400)).year + 543}",
+     "วันที่ได้มาอยู่ไกลเกินไปในอนาคต"),
     ("price-negative", "unit_price", "-5", "ราคาต่อหน่วยต้องไม่ติดลบ"),
     ("price-thai-negative", "unit_price", "-๕", "ราคาต่อหน่วยต้องไม่ติดลบ"),
     ("price-text", "unit_price", "abc", "กรุณากรอกราคาเป็นตัวเลข"),

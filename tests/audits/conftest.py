@@ -7,7 +7,6 @@ from audits.models import Round
 from tests.conftest import make_user
 from tests.factories import AssetFactory, DivisionFactory, LocationFactory
 
-TODAY = dt.date.today()
 
 
 @pytest.fixture

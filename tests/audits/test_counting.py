@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from activity.chain import verify
@@ -145,7 +146,7 @@ def _lend(org, asset):
     borrower = make_user("borrower", "staff", division=org["palad"], first_name="สมหญิง", last_name="ยืมไป")
     loan_services.manual_acknowledge(actor=borrower, version=version)
     loan = loan_services.loan_request(actor=borrower, assets=[asset], purpose="ประชุม", place=Loan.Place.INSIDE,
-                                      starts_on=dt.date.today(), ends_on=dt.date.today() + dt.timedelta(days=3),
+                                      starts_on=timezone.localdate(), ends_on=timezone.localdate() + dt.timedelta(days=3),
                                       phone="0800000000")
     divhead = make_user("divhead", "staff", "division_head", division=org["palad"])
     loan_services.loan_endorse(actor=divhead, loan=loan)

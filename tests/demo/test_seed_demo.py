@@ -77,12 +77,14 @@ def _days_around_the_calendar():
 
     today = timezone.localdate()
     saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7 or 7)
-    return [(_next(today, 9, 30), dt.time(23, 30)), (_next(today, 10, 1), dt.time(0, 30)),
+    weekend_start = next(day for day in (_next(today.replace(year=today.year + n, month=1, day=1), 10, 1)
+                                         for n in range(8)) if day.weekday() >= 5)  # last year's count not begun
+    return [(weekend_start, dt.time(10, 0)), (_next(today, 9, 30), dt.time(23, 30)), (_next(today, 10, 1), dt.time(0, 30)),
             (_next(today, 10, 2), dt.time(10, 0)), (_next(today, 12, 31), dt.time(23, 50)),
             (_next(today, 2, 29), dt.time(6, 0)), (_next(today, 3, 1), dt.time(0, 5)), (saturday, dt.time(10, 0))]
 
 
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(8))
 @override_settings(DEBUG=True)
 def test_the_demo_is_seeded_on_any_day(db, time_machine, index):
     """seed_demo runs on any day and its data moves with the calendar: two annual rounds of the years before
@@ -93,7 +95,7 @@ def test_the_demo_is_seeded_on_any_day(db, time_machine, index):
 
     from django.utils import timezone
 
-    from audits.models import Round
+    from audits.models import Round, Scan
     from loans.models import Loan
     from procurement.models import Procurement, Publication
     from reports.models import AnnualReport
@@ -105,9 +107,14 @@ def test_the_demo_is_seeded_on_any_day(db, time_machine, index):
     call_command("seed_demo", assets=60, stdout=open("/dev/null", "w"))
     year = fiscal_year(day)
     annual = dict(Round.objects.filter(kind=Round.Kind.ANNUAL).values_list("fiscal_year", "status"))
-    assert annual == {year - 2: Round.Status.ACCEPTED, year - 1: Round.Status.SUBMITTED}
-    spot = Round.objects.get(kind=Round.Kind.SPOT)
-    assert spot.fiscal_year == year and spot.starts_on >= day
+    last_year = Round.objects.get(kind=Round.Kind.ANNUAL, fiscal_year=year - 1)
+    counted = last_year.starts_on <= day  # 1 October on a weekend: last year's count has not begun
+    assert annual == {year - 2: Round.Status.ACCEPTED,
+                      year - 1: Round.Status.SUBMITTED if counted else Round.Status.PLANNED}
+    assert not counted or last_year.submitted_on <= day
+    assert not Scan.objects.filter(scanned_at__gt=timezone.now()).exists()
+    spot = Round.objects.get(kind=Round.Kind.SPOT)  # a spot check appointed today, starting on a working day
+    assert spot.fiscal_year == fiscal_year(spot.starts_on) and spot.starts_on >= day
     assert spot.status == (Round.Status.COUNTING if spot.starts_on == day else Round.Status.PLANNED)
     assert set(Loan.objects.values_list("status", flat=True)) == {"requested", "endorsed", "out", "returned"}
     assert Loan.objects.filter(status="out", ends_on=day - dt.timedelta(days=3)).exists()

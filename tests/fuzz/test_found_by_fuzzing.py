@@ -9,7 +9,9 @@ SQLite by storing what PostgreSQL cannot, without the fixes):
   test_fuzz_assets.py);
 - the manual's title was stored as long as it was typed, past its column's 200 characters;
 - an id past 64 bits in the label page's ?ids= (9223372036854775808) reached SQLite as a number it cannot
-  hold (OverflowError, a 500).
+  hold (OverflowError, a 500);
+- a unit price of "sNaN" (a signalling NaN, which Decimal accepts) on the procurement edit form: the formset
+  compared it with the item's price before refusing it, and comparing a signalling NaN raises (a 500).
 """
 
 import datetime as dt
@@ -148,3 +150,25 @@ def test_an_id_no_database_can_hold_is_left_out(client, people, ids):
     response = client.get("/labels/", {"ids": f"{ids},{asset.pk}"})
     page = response.content.decode()
     assert response.status_code == 200 and "ครุภัณฑ์ที่เลือก 1 รายการ" in page and f"?ids={asset.pk}&amp;" in page
+
+
+@pytest.mark.parametrize("price", ["sNaN", "NaN", "-Infinity", "๑e๙๙๙๙๙๙"])
+def test_a_price_that_is_not_a_number_is_refused_on_the_edit_form(client, people, price):
+    officer = make_user("nan_officer", "staff", "property_officer", division=people["division"])
+    category = Category.objects.get(code="416")
+    existing = procurement_services.procurement_create(
+        actor=officer, fiscal_year=2568, title="ซื้อโต๊ะ", amount=Decimal("10000"), method=Method.SPECIFIC,
+        items=[{"description": "โต๊ะ", "kind": "durable", "category": category, "quantity": 2, "unit": "ตัว",
+                "unit_price": Decimal("5000")}])
+    client.force_login(officer)
+    form = client.get(f"/procurement/{existing.pk}/edit/").context["form"]
+    posted = {name: ("" if value is None else value) for name, value in form.initial.items()
+              if name not in ("items",) and not isinstance(value, (list, dict))}
+    posted.update({"fiscal_year": "2568", "title": "ซื้อโต๊ะ", "amount": "10000", "method": Method.SPECIFIC,
+                   "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0",
+                   "items-MAX_NUM_FORMS": "1000", "items-0-description": "โต๊ะ", "items-0-kind": "durable",
+                   "items-0-category": str(category.pk), "items-0-quantity": "2", "items-0-unit": "ตัว",
+                   "items-0-unit_price": price})
+    before = database_state()
+    response = client.post(f"/procurement/{existing.pk}/edit/", posted)
+    assert response.status_code == 200 and database_state() == before

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from activity.models import Entry
 from assets.models import Asset, BudgetType, Category
@@ -239,7 +240,7 @@ def test_publication_refuses_a_future_date_and_a_duplicate_leaves_no_file(office
     from procurement.models import Publication
 
     settings.MEDIA_ROOT = tmp_path
-    today = dt.date.today()
+    today = timezone.localdate()
     with pytest.raises(ValidationError, match="อนาคต"):
         services.publication_record(actor=officer, kind="plan", fiscal_year=2568, published_on=today + dt.timedelta(days=1),
                                     where="บอร์ดประชาสัมพันธ์")
@@ -253,9 +254,10 @@ def test_publication_refuses_a_future_date_and_a_duplicate_leaves_no_file(office
     assert Entry.objects.filter(action="procurement.publish").count() == 1
 
 
-def test_a_summary_is_not_published_before_the_period_it_sums_up_ends(officer):
+def test_a_summary_is_not_published_before_the_period_it_sums_up_ends(officer, time_machine):
     from procurement.models import Publication
 
+    time_machine.move_to(dt.datetime(2026, 10, 15, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
     with pytest.raises(ValidationError, match="ก่อนวันสิ้นเดือน"):
         services.publication_record(actor=officer, kind="monthly", fiscal_year=2569, month=dt.date(2025, 12, 1),
                                     published_on=dt.date(2025, 12, 30), where="บอร์ด")
@@ -300,12 +302,12 @@ def test_only_who_registers_assets_records_an_acceptance(officer, division):
     with pytest.raises(ValidationError, match="เจ้าหน้าที่พัสดุ"):
         services.procurement_accept(actor=supply_head, procurement=procurement, accepted_on=D(2025, 2, 3), committee="x")
     with pytest.raises(ValidationError, match="อนาคต"):
-        services.procurement_accept(actor=officer, procurement=procurement, accepted_on=dt.date.today() + dt.timedelta(days=2),
+        services.procurement_accept(actor=officer, procurement=procurement, accepted_on=timezone.localdate() + dt.timedelta(days=2),
                                     committee="x")
 
 
 def test_steps_dated_in_the_future_or_out_of_order_are_refused(officer, division):
-    today = dt.date.today()
+    today = timezone.localdate()
     procurement = create(officer, division)
     with pytest.raises(ValidationError, match="อนาคต"):
         services.procurement_announce(actor=officer, procurement=procurement, announced_on=today + dt.timedelta(days=1))

@@ -2,6 +2,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from activity import log
@@ -54,7 +55,7 @@ def test_filters(client, users_by_role, entries, division):
     assert len(rows_of(client.get("/log/", {"division": division.pk}))) == 1
     assert len(rows_of(client.get("/log/", {"asset": "๔๑๖-๖๗-๐๐๐๑"}))) == 1
     assert rows_of(client.get("/log/", {"asset": "999-99-9999"})) == []
-    today = dt.date.today()
+    today = timezone.localdate()
     be = f"{today.day:02d}/{today.month:02d}/{today.year + 543}"
     assert len(rows_of(client.get("/log/", {"date_from": be, "date_to": be}))) == 3
     yesterday = today - dt.timedelta(days=1)

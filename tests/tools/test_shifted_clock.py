@@ -54,3 +54,13 @@ def test_the_option_moves_the_whole_run():
     run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--today=2027-02-29", node],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 4 and "--today: not a date: '2027-02-29'" in run.stderr
+
+
+def test_a_run_that_passes_midnight_keeps_its_day(time_machine):
+    """kept_on(day): after midnight the clock is moved back to the day's last hour; on the day nothing moves."""
+    time_machine.move_to(dt.datetime(2028, 3, 1, 0, 5, tzinfo=BANGKOK), tick=False)
+    with shifted_clock.kept_on(dt.date(2028, 2, 29)):
+        assert timezone.localdate() == dt.date(2028, 2, 29) and timezone.localtime().hour == 23
+    assert timezone.localdate() == dt.date(2028, 3, 1)
+    with shifted_clock.kept_on(dt.date(2028, 3, 1)):
+        assert timezone.localtime() == dt.datetime(2028, 3, 1, 0, 5, tzinfo=BANGKOK)

@@ -10,6 +10,7 @@ Uses time-machine, a development dependency: nothing of this is loaded by the ap
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import time
@@ -71,3 +72,21 @@ def start_from_environment() -> None:
         start_offset(float(offset))
     elif os.environ.get(TODAY_VARIABLE):
         start_at(os.environ[TODAY_VARIABLE])
+
+
+def today() -> dt.date:
+    """Today in Bangkok, by this process's clock (moved or not)."""
+    return dt.datetime.now(BANGKOK).date()
+
+
+@contextlib.contextmanager
+def kept_on(day: dt.date, *, hour: int = 23):
+    """Inside, the clock reads `day` even if midnight in Bangkok has passed since: it is moved back to that day
+    at `hour` o'clock and runs on. Outside midnight, or on that day still, nothing moves."""
+    if today() == day:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(dt.datetime.combine(day, dt.time(hour), tzinfo=BANGKOK), tick=True):
+        yield

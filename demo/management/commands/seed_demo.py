@@ -189,7 +189,7 @@ class Command(BaseCommand):
                 inspection_services.disposal_report_sao(actor=users["officer"], case=case,
                                                         notified_on=ordered + dt.timedelta(days=55),
                                                         reference="รน 52101/" + str(current - 1) + "-018")
-            self._counted_round(users, inspectors, current - 1, order="38/" + str(current - 1))
+            self._counted_round(users, inspectors, current - 1, order="38/" + str(current - 1), today=today)
             spot = inspection_services.round_appoint(
                 actor=users["admin"], kind="spot", division=Division.objects.get(code="CHANG"), starts_on=today,
                 order_number="77/" + str(current), order_date=today, appointed_by=users["supplyhead"],
@@ -291,13 +291,18 @@ class Command(BaseCommand):
                 for number, (steps, responsible, summary, outcome) in data.ANNUAL_MEASURES.items()})
 
     @staticmethod
-    def _counted_round(users, inspectors, year: int, *, order: str):
+    def _counted_round(users, inspectors, year: int, *, order: str, today: dt.date | None = None):
         """An annual round counted in full (a few assets damaged, deteriorated, not needed or missing) and
-        reported three working days before its due date."""
+        reported three working days before its due date, or today if that is sooner: no step is dated after
+        today. On the first days of a fiscal year that fall before its first working day the round is only
+        appointed."""
+        today = today or timezone.localdate()
         first = inspection_services.annual_dates(year)
         round_ = inspection_services.round_appoint(
             actor=users["admin"], fiscal_year=year, order_number=order, order_date=first["starts_on"] - dt.timedelta(days=14),
             appointed_by=users["head"], inspectors=inspectors)
+        if round_.starts_on > today:
+            return round_
         round_ = inspection_services.round_start(actor=inspectors[0], round_=round_, today=round_.starts_on)
         rng = random.Random(year)
         on_loan = set(current_loans_of(Line.objects.filter(round=round_).values_list("asset_id", flat=True)))
@@ -315,13 +320,13 @@ class Command(BaseCommand):
                 roll = rng.random()
                 condition = ("damaged" if roll < 0.03 else "deteriorated" if roll < 0.05
                              else "not_needed" if roll < 0.06 else "usable")
-                inspection_services.inspection_scan(actor=inspector, sheet=sheet, number=line.number,
-                                                    condition=condition, scanned_at=when + dt.timedelta(hours=index),
+                inspection_services.inspection_scan(actor=inspector, sheet=sheet, number=line.number, condition=condition,
+                                                    scanned_at=min(when + dt.timedelta(hours=index), timezone.now()),
                                                     note="ชำรุด ใช้งานไม่ได้" if condition == "damaged" else "")
             if missing:
                 inspection_services.lines_declare_missing(actor=inspector, sheet=sheet, note="ค้นหาทุกห้องแล้วไม่พบ")
             inspection_services.sheet_close(actor=inspector, sheet=sheet)
-        submitted_on = workdays.nth_working_day(round_.starts_on, 27)
+        submitted_on = min(workdays.nth_working_day(round_.starts_on, 27), today)
         return inspection_services.round_submit(actor=inspectors[0], round_=round_, today=submitted_on)
 
     @staticmethod
