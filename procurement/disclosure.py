@@ -152,9 +152,9 @@ class Plan:
 
 
 def plan_procurements(fiscal_year: int):
-    """The fiscal year's procurements (cancelled ones left out), by planned month (unplanned last), then
-    division. One query."""
-    return (Procurement.objects.filter(fiscal_year=fiscal_year).exclude(status=Procurement.Status.CANCELLED)
+    """The fiscal year's planned procurements (cancelled ones, and e-GP imports not marked as planned, left out), by
+    planned month (unplanned last), then division. One query."""
+    return (Procurement.objects.filter(fiscal_year=fiscal_year, in_plan=True).exclude(status=Procurement.Status.CANCELLED)
             .select_related("division", "budget_type")
             .order_by(F("planned_month").asc(nulls_last=True), F("division__order").asc(nulls_last=True), "id"))
 

@@ -2,9 +2,11 @@
 
 Every procurement is also recorded in the central e-GP system, whose records are published as open data
 (data.go.th, CSV with Thai headers). `parse_egp` reads the file (common.spreadsheets: CSV in UTF-8 or
-Windows-874, or XLSX), maps the published headers (spaces and a trailing "(บาท)" do not matter; columns it
-does not know are listed and ignored), keeps the rows of this organisation — ชื่อหน่วยงาน or ชื่อหน่วยงานย่อย
-equal to Organization.egp_name, spaces ignored — and returns an EgpPlan: procurements to create, procurements
+Windows-874, or XLSX), maps the published headers of each year's shape (COLUMNS; spaces and a trailing "(บาท)"
+do not matter; published columns it does not need are skipped, others are listed and ignored), refuses a file
+whose rows hold more values than its header has names, keeps the rows of this organisation — ชื่อหน่วยงาน or
+ชื่อหน่วยงานย่อย equal to Organization.egp_name (spaces ignored), or that name followed by its district or
+province, and a จังหวัด that is the organisation's when both are known — and returns an EgpPlan: procurements to create, procurements
 to update (with their changes), how many are unchanged, the rows of other agencies (counted, not read),
 flagged rows (figures that disagree: imported all the same, the reason kept in Procurement.egp_flag) and
 bad rows with their row number and Thai reasons. Nothing is written.
@@ -22,8 +24,9 @@ How a row becomes a procurement:
 - `-` (and a blank cell) is empty. An empty cell never clears what a procurement already records: the file
   says nothing about it.
 - method: from กลุ่มวิธีจัดซื้อฯ and วิธีจัดซื้อฯ (เฉพาะเจาะจง, e-bidding / ประกวดราคาอิเล็กทรอนิกส์, e-market /
-  ตลาดอิเล็กทรอนิกส์, คัดเลือก); a method that is not recognised, or two columns naming different methods, is a
-  bad row. amount = งบประมาณ(บาท), reference_price = ราคากลาง(บาท), agreed_price = ราคาตกลงซื้อ/จ้าง,
+  ตลาดอิเล็กทรอนิกส์, คัดเลือก); the list of the method groups ("วิธีการจัดหา ประกาศเชิญชวนทั่วไป คัดเลือก
+  เฉพาะเจาะจง") that files put in one of the two columns names no method; a method that is not recognised, or two
+  columns naming different methods, is a bad row. amount = งบประมาณ(บาท), reference_price = ราคากลาง(บาท), agreed_price = ราคาตกลงซื้อ/จ้าง,
   announced_on = วันที่ประกาศ, fiscal_year = ปีงบประมาณ, project_type = ชื่อประเภทโครงการ, title = ชื่อโครงการ.
   The procurement's own fields are checked by services.check_fields, as when they are typed in.
 - status: an agreed price with a date (วันที่ทำสัญญา when the file has it, else วันที่เกิดรายการ, which becomes
@@ -33,7 +36,8 @@ How a row becomes a procurement:
   the file differs from it, the row is listed as "not applied" (nothing is refused).
 - the specific method above the organisation's limit gets the reason "นำเข้าจาก e-GP" (the procurement was
   approved in e-GP; check_fields would refuse it without a reason); a reason already recorded is kept.
-- imported records have no bids of their own: when the file has the selected supplier (and an agreed price),
+- imported records have no bids of their own and are not in the annual plan (in_plan False) until the officer
+  says they were planned; when the file has the selected supplier (and an agreed price),
   a Bid at the agreed price is recorded for it and made the winner; without supplier columns there is no
   winner. A contract number column fills contract_number.
 - flags (not blocking): budget 0; reference price 10× the budget or more, or 1/10 of it or less; agreed price
@@ -57,7 +61,6 @@ from django.utils.translation import gettext as _
 
 from activity import log
 from assets.models import Asset
-from assets.numbering import number_key
 from common.spreadsheets import ImportRefused, SpreadsheetError, Table, read_table, restore
 from organization import roles
 from organization.models import Organization
@@ -85,20 +88,34 @@ _PIPELINE = [S.PLANNED, S.ANNOUNCED, S.BIDS_RECEIVED, S.AWARDED, S.CONTRACTED]
 # --- the columns -------------------------------------------------------------------------------------
 
 # column key → the header as published first (shown in messages), then other spellings seen or plausible
+# As published (each shape seen in real files; tests/procurement/egp_shapes.py cites where):
+# - data.go.th's e-GP contract CSV of FY 2568 (CKAN): ลำดับ, รหัสโครงการ, ชื่อโครงการ, ชื่อประเภทโครงการ, ชื่อหน่วยงาน,
+#   ชื่อหน่วยงานย่อย, วิธีจัดซื้อฯ, กลุ่มวิธีจัดซื้อฯ, วันที่ประกาศ, งบประมาณ(บาท), ราคากลาง(บาท), ราคาตกลงซื้อ/จ้าง,
+#   ปีงบประมาณ, วันที่เกิดรายการ, จังหวัด, [เขต/อำเภอ, แขวง/ตำบล], สถานะโครงการ, พิกัดของโครงการ, ละติจูดโครงการ,
+#   ลองจิจูดโครงการ, เลขนิติบุคคล, ชื่อผู้ชนะ, เลขที่สัญญา, วันที่ลงนามสัญญา, วันที่สิ้นสุดสัญญา, งบสัญญา(บาท),
+#   สถานะสัญญา; one of its two method columns holds the generic label of the method groups on every row;
+#   one published copy leaves out the two district headers while its rows keep their values (refused);
+# - the FY 2569 bulk export (govspending): ชื่อโครงการจัดซื้อจัดจ้าง, ชื่อวิธีการจัดซื้อจัดจ้าง,
+#   ชื่อกลุ่มวิธีการจัดซื้อจัดจ้าง, วันที่ประกาศจัดซื้อจัดจ้าง, วงเงินงบประมาณ (บาท), ราคากลาง (บาท),
+#   ราคาที่ตกลงซื้อ / จ้าง ซึ่งรวมทุกสัญญาในโครงการ (บาท), เลขประจำตัวนิติบุคคล 13 หลัก, ชื่อผู้ชนะการเสนอราคา,
+#   วันที่ลงนามในสัญญา, วงเงินงบประมาณในสัญญา (บาท), the rest as in FY 2568;
+# - the govspending API's field names (project_id, dept_sub_name, purchase_method_group_name, …).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "sequence": ("ลำดับ", "ลำดับที่"),
     "egp_number": ("รหัสโครงการ", "เลขที่โครงการ", "เลขที่โครงการ e-GP", "project_id"),
-    "title": ("ชื่อโครงการ", "project_name"),
+    "title": ("ชื่อโครงการ", "ชื่อโครงการจัดซื้อจัดจ้าง", "ชื่อโครงการที่จัดซื้อจัดจ้าง", "project_name"),
     "project_type": ("ชื่อประเภทโครงการ", "ประเภทโครงการ", "project_type_name"),
     "agency": ("ชื่อหน่วยงาน", "หน่วยงาน", "dept_name"),
     "sub_agency": ("ชื่อหน่วยงานย่อย", "หน่วยงานย่อย", "dept_sub_name"),
-    "method_name": ("วิธีจัดซื้อฯ", "วิธีจัดซื้อจัดจ้าง", "วิธีการจัดซื้อจัดจ้าง", "purchase_method_name"),
+    "method_name": ("วิธีจัดซื้อฯ", "วิธีจัดซื้อจัดจ้าง", "วิธีการจัดซื้อจัดจ้าง", "ชื่อวิธีการจัดซื้อจัดจ้าง",
+                    "purchase_method_name"),
     "method_group": ("กลุ่มวิธีจัดซื้อฯ", "กลุ่มวิธีจัดซื้อจัดจ้าง", "กลุ่มวิธีการจัดซื้อจัดจ้าง",
-                     "purchase_method_group_name"),
-    "announced_on": ("วันที่ประกาศ", "announce_date"),
+                     "ชื่อกลุ่มวิธีการจัดซื้อจัดจ้าง", "purchase_method_group_name"),
+    "announced_on": ("วันที่ประกาศ", "วันที่ประกาศจัดซื้อจัดจ้าง", "announce_date"),
     "amount": ("งบประมาณ(บาท)", "งบประมาณโครงการ", "วงเงินงบประมาณ", "project_money"),
     "reference_price": ("ราคากลาง(บาท)", "price_build"),
-    "agreed_price": ("ราคาตกลงซื้อ/จ้าง", "ราคาที่ตกลงซื้อหรือจ้าง", "sum_price_agree"),
+    "agreed_price": ("ราคาตกลงซื้อ/จ้าง", "ราคาที่ตกลงซื้อหรือจ้าง", "ราคาที่ตกลงซื้อ / จ้าง ซึ่งรวมทุกสัญญาในโครงการ",
+                     "sum_price_agree"),
     "fiscal_year": ("ปีงบประมาณ", "budget_year"),
     "transaction_date": ("วันที่เกิดรายการ", "transaction_date"),
     "province": ("จังหวัด", "province"),
@@ -107,11 +124,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "ชื่อผู้ชนะ", "ชื่อผู้ชนะการเสนอราคา", "ผู้ขาย/ผู้รับจ้าง", "ชื่อผู้ขาย/ผู้รับจ้าง", "ผู้รับจ้าง",
                  "winner"),
     "tax_id": ("เลขประจำตัวผู้เสียภาษี", "เลขประจำตัวผู้เสียภาษีอากร", "เลขประจำตัวผู้เสียภาษีของผู้ประกอบการ",
-               "เลขประจำตัวผู้เสียภาษีผู้ประกอบการ", "เลขประจำตัวผู้เสียภาษีของผู้ได้รับการคัดเลือก", "winner_tin"),
+               "เลขประจำตัวผู้เสียภาษีผู้ประกอบการ", "เลขประจำตัวผู้เสียภาษีของผู้ได้รับการคัดเลือก", "เลขนิติบุคคล",
+               "เลขประจำตัวนิติบุคคล", "เลขประจำตัวนิติบุคคล 13 หลัก", "winner_tin"),
     "contract_number": ("เลขที่สัญญา", "เลขที่สัญญา/ใบสั่ง", "เลขที่สัญญาหรือใบสั่ง", "เลขที่สัญญา/ใบสั่งซื้อสั่งจ้าง",
                         "contract_no"),
-    "contract_date": ("วันที่ทำสัญญา", "วันที่ลงนามสัญญา", "วันที่สัญญา", "contract_date"),
+    "contract_date": ("วันที่ทำสัญญา", "วันที่ลงนามสัญญา", "วันที่ลงนามในสัญญา", "วันที่สัญญา", "contract_date"),
 }
+# Published columns this import knows and does not need: not listed as unknown in the preview.
+KNOWN_UNUSED = ("_id", "เขต/อำเภอ", "อำเภอ", "แขวง/ตำบล", "ตำบล", "จังหวัด(Eng)", "เขต/อำเภอ(Eng)", "แขวง/ตำบล(Eng)",
+                "สถานะโครงการ", "พิกัดของโครงการ", "ละติจูดโครงการ", "ลองจิจูดโครงการ", "ละติจูดของโครงการ",
+                "ลองจิจูดของโครงการ", "วันที่สิ้นสุดสัญญา", "งบสัญญา(บาท)", "วงเงินงบประมาณในสัญญา", "สถานะสัญญา",
+                "district", "subdistrict", "project_status", "contract_finish_date")
 REQUIRED_COLUMNS = ("egp_number", "title", "agency", "amount", "fiscal_year")
 METHOD_COLUMNS = ("method_group", "method_name")
 
@@ -126,6 +149,9 @@ _METHOD_WORDS = (
     ("คัดเลือก", Method.SELECTION),
 )
 _ELECTRONIC = re.compile(r"อิเล็?[กค]ทรอนิ[กค]?ส์?")
+# The list of the method groups, not a method: e-GP files put it in one of the two method columns (either one,
+# row by row), sometimes after the method ("เฉพาะเจาะจง / วิธีการจัดหา …"); the method is in what is left.
+_GROUP_LIST = re.compile(r"(?:วิธีการจัดหา\s*)?ประกาศเชิญชวนทั่วไป\s*คัดเลือก\s*เฉพาะเจาะจง|วิธีการจัดหา")
 
 
 @dataclass
@@ -209,6 +235,7 @@ class EgpPlan:
     flagged: list[FlaggedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     other_agencies: Counter = field(default_factory=Counter)  # agency name → rows ignored
+    same_name_elsewhere: int = 0  # rows of an agency named as this one in another province (counted above too)
     ignored_columns: list[str] = field(default_factory=list)
 
     @property
@@ -275,14 +302,39 @@ def parse_egp(data: bytes, filename: str, *, actor) -> EgpPlan:
     return plan_egp(table, agency=agency, filename=filename)
 
 
-def plan_egp(table: Table, *, agency: str, filename: str = "") -> EgpPlan:
-    """Plan the import of a table already read (parse_egp without the reading)."""
+def plan_egp(table: Table, *, agency: str, filename: str = "", province: str | None = None) -> EgpPlan:
+    """Plan the import of a table already read (parse_egp without the reading). `province`: the organisation's
+    (read from its profile when not given); rows of an agency of the same name in another province are not ours."""
     columns, ignored = _map_headers(table.headers)
     if not table.rows:
         raise ImportRefused(_("ไม่มีแถวข้อมูลในไฟล์ (มีแต่หัวคอลัมน์)"))
+    _check_row_lengths(table)
+    if province is None:
+        province = Organization.objects.filter(pk=1).values_list("province", flat=True).first() or ""
     plan = EgpPlan(filename=filename, agency=agency, rows=len(table.rows), ignored_columns=ignored)
-    _Planner(columns, agency).plan(table.rows, plan)
+    _Planner(columns, agency, province).plan(table.rows, plan)
     return plan
+
+
+def _check_row_lengths(table: Table) -> None:
+    """A row with more values than the header has names cannot be read: which value belongs under which name
+    is unknown (one published FY 2568 file leaves out two headers, and its supplier names then sit under the
+    date columns). Refused whole, saying where, rather than read a company name as a date."""
+    width = len(table.headers)
+    for line, cells in table.rows:
+        if len(cells) > width:
+            problems = [_("ไฟล์นี้อ่านให้ตรงคอลัมน์ไม่ได้: หัวตารางมี %(names)s ชื่อ แต่แถวที่ %(row)s มี %(values)s ค่า "
+                          "ค่าที่เกินมาจะไปอยู่ใต้หัวคอลัมน์ที่ผิด (เช่น ชื่อผู้ชนะในช่องวันที่) จึงไม่ได้นำเข้าแถวใดเลย") % {
+                "names": width, "row": line, "values": len(cells)}]
+            keys = [_header_key(header) for header in table.headers]
+            if "จังหวัด" in keys and keys[keys.index("จังหวัด") + 1:keys.index("จังหวัด") + 2] == ["สถานะโครงการ"]:
+                problems.append(_("ไฟล์นี้ไม่มีหัวคอลัมน์ “อำเภอ” และ “ตำบล” ถัดจาก “จังหวัด” ทั้งที่แถวข้อมูลมีค่าของสองคอลัมน์นี้ "
+                                  "(พบในไฟล์ข้อมูลเปิดปีงบประมาณ 2568 บางชุด): เปิดไฟล์แล้วแทรกหัวคอลัมน์ “อำเภอ” และ “ตำบล” "
+                                  "ถัดจาก “จังหวัด” แล้วนำเข้าใหม่ หรือใช้ไฟล์ที่ดาวน์โหลดจากระบบ e-GP โดยตรง"))
+            else:
+                problems.append(_("กรุณาใช้ไฟล์ที่หัวตารางมีชื่อครบทุกคอลัมน์ (%(values)s คอลัมน์) "
+                                  "หรือเพิ่มหัวคอลัมน์ที่ขาดให้ตรงกับข้อมูลแล้วนำเข้าใหม่") % {"values": len(cells)})
+            raise ImportRefused(*problems)
 
 
 @transaction.atomic
@@ -315,7 +367,7 @@ def commit_egp(plan: EgpPlan, *, actor) -> EgpResult:
                 entries.append(_entry("procurement.import_update", procurement, actor, plan, row,
                                       changes={name: [before, after] for name, (before, after) in row.changes.items()}))
             for row in plan.to_create:
-                procurement = Procurement(created_by=actor, **row.values)
+                procurement = Procurement(created_by=actor, in_plan=False, **row.values)  # not planned here
                 procurement.save()
                 if row.winner is not None:
                     _set_winner(procurement, row.winner)
@@ -365,6 +417,7 @@ def _header_key(text) -> str:
 
 
 _ALIASES = {_header_key(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
+_UNUSED = {_header_key(header) for header in KNOWN_UNUSED}
 
 
 def published_header(name: str) -> str:
@@ -379,7 +432,8 @@ def _map_headers(headers: list[str]) -> tuple[dict[str, int], list[str]]:
             continue
         name = _ALIASES.get(_header_key(header))
         if name is None:
-            ignored.append(header)
+            if _header_key(header) not in _UNUSED:
+                ignored.append(header)
         elif name in columns:
             problems.append(_("หัวคอลัมน์ “%(header)s” ซ้ำกัน (“%(first)s” และ “%(second)s”)") % {
                 "header": published_header(name), "first": headers[columns[name]], "second": header})
@@ -482,10 +536,11 @@ def _project_number(raw) -> str:
 
 
 def _method(texts: list[str]) -> str:
-    """The method named by the method columns (all that name one must name the same)."""
+    """The method named by the method columns (all that name one must name the same); the generic list of the
+    method groups that e-GP puts in one of them names none."""
     found = set()
     for text in texts:
-        key = _ELECTRONIC.sub("อิเล็กทรอนิกส์", re.sub(r"[\s\-_]+", "", text).casefold())
+        key = _ELECTRONIC.sub("อิเล็กทรอนิกส์", re.sub(r"[\s\-_]+", "", _GROUP_LIST.sub(" ", text)).casefold())
         found.update(method for word, method in _METHOD_WORDS if word in key)
     shown = " / ".join(text for text in texts if text)
     if not shown:
@@ -524,10 +579,18 @@ def _shown(name: str, value) -> str:
 # --- planning ----------------------------------------------------------------------------------------
 
 
+_PROVINCE_WORD = "จังหวัด"
+
+
+def _province_key(text) -> str:
+    return _agency_key(text).removeprefix(_PROVINCE_WORD)
+
+
 class _Planner:
-    def __init__(self, columns: dict[str, int], agency: str):
+    def __init__(self, columns: dict[str, int], agency: str, province: str = ""):
         self.columns = columns
         self.agency = _agency_key(agency)
+        self.province = _province_key(province)
         self.limit = services.specific_limit()
         self.dates: dict[str, dt.date] = {}
 
@@ -554,8 +617,19 @@ class _Planner:
             self.dates[text] = value
         return value
 
+    def _names_us(self, text) -> bool:
+        """The agency's name as e-GP spells it, alone or followed by where it is ("… อำเภอเมืองระนอง จังหวัดระนอง")."""
+        key = _agency_key(text)
+        return key == self.agency or (key.startswith(self.agency)
+                                      and key[len(self.agency):].startswith(("อำเภอ", "จังหวัด", "(")))
+
     def _is_ours(self, cells) -> bool:
-        return any(_agency_key(self._cell(cells, name)) == self.agency for name in ("agency", "sub_agency"))
+        return any(self._names_us(self._cell(cells, name)) for name in ("agency", "sub_agency"))
+
+    def _elsewhere(self, cells) -> str:
+        """The row's province when it is not the organisation's ("" when it is, or when either is unknown)."""
+        province = _province_key(self._cell(cells, "province"))
+        return _text(self._cell(cells, "province")) if province and self.province and province != self.province else ""
 
     def _read(self, cells) -> tuple[dict, list[str]]:
         """The row's values (None or "" where the file says nothing) and the problems reading it."""
@@ -586,9 +660,15 @@ class _Planner:
         ours: list[tuple[int, dict]] = []
         first_line: dict[str, tuple[int, dict]] = {}
         for line, cells in rows:
-            if not self._is_ours(cells):
-                plan.other_agencies[_text(self._cell(cells, "sub_agency")) or _text(self._cell(cells, "agency"))
-                                    or _("(ไม่ระบุหน่วยงาน)")] += 1
+            elsewhere = ""
+            if not self._is_ours(cells) or (elsewhere := self._elsewhere(cells)):
+                name = (_text(self._cell(cells, "sub_agency")) or _text(self._cell(cells, "agency"))
+                        or _("(ไม่ระบุหน่วยงาน)"))
+                if elsewhere:
+                    plan.same_name_elsewhere += 1
+                    name = _("%(name)s (จังหวัด%(province)s)") % {"name": name,
+                                                               "province": elsewhere.removeprefix(_PROVINCE_WORD)}
+                plan.other_agencies[name] += 1
                 continue
             values, problems = self._read(cells)
             number = values.get("egp_number")
@@ -631,13 +711,9 @@ class _Planner:
 
     def _name_assets(self, planned: list[PlannedRow]) -> None:
         named = {row.line: asset_numbers for row in planned if (asset_numbers := services.asset_numbers_in(row.title))}
-        keys = sorted({number_key(number) for numbers in named.values() for number in numbers})
-        assets = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            assets.update({asset.number_key: asset for asset in Asset.objects.filter(number_key__in=chunk)})
+        assets = services.assets_named(sorted({number for numbers in named.values() for number in numbers}))
         for row in planned:
-            row.named = [(number, assets.get(number_key(number))) for number in named.get(row.line, ())]
+            row.named = [(number, assets.get(number)) for number in named.get(row.line, ())]
 
     def _contract_date(self, values: dict) -> dt.date | None:
         """The contract date the row gives: its contract date column, else the transaction date of an agreed price."""

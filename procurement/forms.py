@@ -88,6 +88,29 @@ class AwardForm(forms.Form):
         self.fields["winner"].queryset = procurement.bids.all() if procurement else None
 
 
+class ResultForm(forms.Form):
+    """The result of a procurement past its award that names no winner (an e-GP import without supplier columns)."""
+
+    bidder = forms.CharField(label=_("ผู้ได้รับการคัดเลือก"), max_length=300)
+    tax_id = forms.CharField(label=_("เลขประจำตัวผู้เสียภาษี (13 หลัก)"), max_length=30, required=False)
+    price = ThaiDecimalField(label=_("ราคาที่ตกลงซื้อหรือจ้าง (บาท)"), max_digits=14, decimal_places=2, min_value=0)
+    selection_reason = forms.CharField(label=_("เหตุผลที่คัดเลือกโดยสรุป"), widget=forms.Textarea(attrs={"rows": 2}),
+                                       max_length=2000)
+
+    def __init__(self, *args, procurement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if procurement is not None and procurement.agreed_price is not None:
+            self.fields["price"].initial = procurement.agreed_price
+
+
+class PlanForm(forms.Form):
+    in_plan = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, procurement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["in_plan"].initial = not procurement.in_plan if procurement is not None else True
+
+
 class ContractForm(forms.Form):
     contract_number = forms.CharField(label=_("เลขที่สัญญาหรือใบสั่ง"), max_length=100)
     contract_date = ThaiDateField(label=_("วันที่สัญญาหรือใบสั่ง"))

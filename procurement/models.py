@@ -63,6 +63,10 @@ class Procurement(models.Model):
     acceptance_committee = models.TextField(_("คณะกรรมการตรวจรับพัสดุ"), blank=True)
     cancel_reason = models.TextField(_("เหตุผลที่ยกเลิก"), blank=True)
     egp_flag = models.TextField(_("ข้อสังเกตจากการนำเข้า e-GP"), blank=True)
+    in_plan = models.BooleanField(
+        _("อยู่ในแผนการจัดซื้อจัดจ้างประจำปี"), default=True,
+        help_text=_("รายการที่นำเข้าจาก e-GP ไม่นับในแผนจนกว่าจะระบุว่าอยู่ในแผน"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from activity import log
 from assets.models import AcquisitionMethod, Asset
-from assets.numbering import number_key
+from assets.numbering import compact_number, number_key
+from assets.selectors import search_assets
 from assets.services import assets_register_bulk
 from organization import roles
 from organization.models import Organization
@@ -173,36 +174,71 @@ def _check_items(items: list[dict]) -> list[Item]:
 
 # --- asset numbers named in a title ----------------------------------------------------------------
 
-_ASSET_WORD = re.compile(r"ครุภัณฑ์")
-_GAP = re.compile(r"[\s,:]*(?:(?:และ|หมายเลข|เลขที่|เลข|รหัส|,)[\s,:]*)*")
-_NUMBER = re.compile(r"[0-9๐-๙A-Za-z]{1,8}(?:\s?[-.]\s?[0-9๐-๙A-Za-z]{1,8}){1,5}")
+# Titles name the assets a repair is for in the ways municipalities write them (seen in e-GP open data):
+# "หมายเลขครุภัณฑ์ ๐๐๑-๕๑-๐๐๐๓", "รหัส ๔๑๗ ๖๐ ๐๐๐๕", "รหัสครุภัณฑ์ ๔๑๖ ๖๓ ๐๐๖๑", "หมายเลข ๔๘๐-๕๗-๐๐๐๗ และหมายเลข
+# ๔๘๐-๕๗-๐๐๑๑", "รหัสพัสดุ 714-65-0002", "หมายเลข นค ๔๔๒-๕๗-๐๐๐๑", "รหัสสินทรัพย์ ๔๐๒-๕๒๑๐๒๗-๐๐๐๐๑". A vehicle's
+# registration ("หมายเลขทะเบียน กข 1234") is not an asset number.
+_ANCHOR = re.compile(r"ครุภัณฑ์|รหัสพัสดุ|รหัสสินทรัพย์|รหัส|หมายเลข(?!ทะเบียน)")
+_GAP = re.compile(r"[\s,:(]*(?:(?:และ|หมายเลข(?!ทะเบียน)|เลขที่|เลข|รหัส|ครุภัณฑ์|พัสดุ|สินทรัพย์|,)[\s,:]*)*")
+_PREFIX = r"(?:[ก-ฮ]{1,3}\.?\s?)?"  # a series written before the number ("นค ๔๔๒-๕๗-๐๐๐๑")
+_PART = r"[0-9๐-๙A-Za-z]{1,8}"
+_DASHED = re.compile(rf"{_PREFIX}{_PART}(?:\s?[-.]\s?{_PART}){{1,5}}")
+_SPACED = re.compile(rf"{_PREFIX}[0-9๐-๙]{{2,6}}(?: [0-9๐-๙]{{2,6}}){{2,4}}(?![0-9๐-๙])")
+_AROUND_SEPARATOR = re.compile(r"\s*([-.])\s*")
 
 
 def asset_numbers_in(title: str) -> list[str]:
-    """Asset numbers a title names after the word ครุภัณฑ์ (e.g. "ซ่อมรถยนต์ หมายเลขครุภัณฑ์ ๐๐๑-๕๑-๐๐๐๓
-    และ 001-51-0004"), in Thai or Arabic digits, as written; the list ends at the first other word."""
+    """Asset numbers a title names after ครุภัณฑ์, รหัส, รหัสพัสดุ, รหัสสินทรัพย์ or หมายเลข, in Thai or Arabic
+    digits, as written (spaces around a dash dropped); each list ends at the first other word."""
     title = title or ""
     found = []
-    for match in _ASSET_WORD.finditer(title):
+    for match in _ANCHOR.finditer(title):
         position = match.end()
         while True:
             position = _GAP.match(title, position).end()
-            number = _NUMBER.match(title, position)
+            number = _DASHED.match(title, position) or _SPACED.match(title, position)
             if number is None:
                 break
-            text = re.sub(r"\s+", "", number.group())
+            text = _AROUND_SEPARATOR.sub(r"\1", re.sub(r"\s+", " ", number.group().strip()))
             if any(ch.isdigit() for ch in text) and text not in found:
                 found.append(text)
             position = number.end()
     return found
 
 
+_SERIES = re.compile(r"^[ก-ฮ]{1,3}\.?\s?(?=[0-9๐-๙])")
+
+
+def assets_named(numbers: list[str]) -> dict[str, Asset | None]:
+    """The register's asset for each number a title names, or None: the number as written (Thai and Arabic digits
+    alike), else the one asset whose number reads the same without separators (๔๑๗ ๖๐ ๐๐๐๕ is 417-60-0005), else
+    the same without a series written before it. One query for all exact matches; one per number not found so."""
+    keys = sorted({number_key(number) for number in numbers})
+    exact = {}
+    for start in range(0, len(keys), 500):
+        exact.update({asset.number_key: asset for asset in Asset.objects.filter(number_key__in=keys[start:start + 500])})
+    found: dict[str, Asset | None] = {}
+    for number in numbers:
+        asset = exact.get(number_key(number))
+        for candidate in (number, _SERIES.sub("", number)):
+            if asset is not None:
+                break
+            compact = compact_number(candidate)
+            if len(compact) < 6 or not compact.isalnum():
+                continue
+            matches = [asset for asset in search_assets(Asset.objects.all(), compact).order_by("number_key")[:5]
+                       if compact_number(asset.number) == compact]
+            asset = matches[0] if len(matches) == 1 else None
+        found[number] = asset
+    return found
+
+
 def link_named_assets(procurement: Procurement, *, actor=None) -> list[Asset]:
     """Link the assets the title names (a repair) to the procurement; returns the assets newly linked."""
-    keys = {number_key(number) for number in asset_numbers_in(procurement.title)}
-    if not keys:
+    named = assets_named(asset_numbers_in(procurement.title))
+    assets = list({asset.pk: asset for asset in named.values() if asset is not None}.values())
+    if not assets:
         return []
-    assets = list(Asset.objects.filter(number_key__in=keys))
     known = set(LinkedAsset.objects.filter(procurement=procurement).values_list("asset_id", flat=True))
     new = [asset for asset in assets if asset.pk not in known]
     LinkedAsset.objects.bulk_create([LinkedAsset(procurement=procurement, asset=asset, kind=LinkedAsset.Kind.REPAIR)
@@ -295,6 +331,14 @@ def procurement_announce(*, actor, procurement: Procurement, announced_on: dt.da
     return procurement
 
 
+def _tax_id(text: str) -> str:
+    """A taxpayer (juristic person) ID: 13 digits, Thai digits, spaces and dashes accepted; "" when not given."""
+    tax_id = re.sub(r"[\s\-]", "", to_arabic_digits(text or ""))
+    if tax_id and not (tax_id.isascii() and tax_id.isdigit() and len(tax_id) == 13):
+        raise ValidationError(_("เลขประจำตัวผู้เสียภาษีต้องเป็นตัวเลข 13 หลัก"))
+    return tax_id
+
+
 @transaction.atomic
 def bid_add(*, actor, procurement: Procurement, bidder: str, price, tax_id: str = "", address: str = "",
             phone: str = "") -> Bid:
@@ -309,9 +353,7 @@ def bid_add(*, actor, procurement: Procurement, bidder: str, price, tax_id: str 
         raise ValidationError(_("กรุณากรอกชื่อผู้เสนอราคา"))
     if procurement.bids.filter(bidder=bidder).exists():
         raise ValidationError(_("บันทึกการเสนอราคาของ %(bidder)s ไว้แล้ว (หนึ่งรายเสนอได้หนึ่งราคา)") % {"bidder": bidder})
-    tax_id = re.sub(r"[\s\-]", "", to_arabic_digits(tax_id or ""))
-    if tax_id and not (tax_id.isascii() and tax_id.isdigit() and len(tax_id) == 13):
-        raise ValidationError(_("เลขประจำตัวผู้เสียภาษีต้องเป็นตัวเลข 13 หลัก"))
+    tax_id = _tax_id(tax_id)
     bid = Bid.objects.create(procurement=procurement, bidder=bidder, tax_id=tax_id,
                              address=_plain(address, 300), phone=_plain(phone, 50), price=_money(price, _("ราคาที่เสนอ")))
     procurement.status = S.BIDS_RECEIVED
@@ -340,6 +382,53 @@ def procurement_award(*, actor, procurement: Procurement, winner: Bid, agreed_pr
     _log("procurement.award", procurement, actor, winner=winner.bidder, agreed_price=str(procurement.agreed_price),
          reason=procurement.selection_reason, warnings=warnings)
     return procurement, warnings
+
+
+RESULT_STATUSES = (S.AWARDED, S.CONTRACTED, S.DELIVERED, S.ACCEPTED, S.CLOSED)
+
+
+@transaction.atomic
+def procurement_result_record(*, actor, procurement: Procurement, bidder: str, price, selection_reason: str,
+                              tax_id: str = "") -> Procurement:
+    """The result of a procurement that went past the award without one recorded here (an e-GP file that names
+    no winner): the selected supplier and the agreed price, so that its สขร.1 line and the public page are
+    complete. A result already recorded is never replaced."""
+    roles.require(actor, "procurement.manage")
+    procurement = _locked(procurement)
+    if procurement.status not in RESULT_STATUSES:
+        raise ValidationError(_("บันทึกผลได้เมื่อรายการผ่านการคัดเลือกแล้ว (สถานะ “%(status)s”): "
+                                "ให้บันทึกผู้เสนอราคาและผู้ได้รับการคัดเลือกตามขั้นตอน") % {
+            "status": procurement.get_status_display()})
+    if procurement.winner_id is not None:
+        raise ValidationError(_("บันทึกผู้ได้รับการคัดเลือกของรายการนี้ไว้แล้ว"))
+    bidder = _plain(bidder, 300)
+    if not bidder:
+        raise ValidationError(_("กรุณากรอกชื่อผู้ได้รับการคัดเลือก"))
+    reason = _plain(selection_reason, 2000)
+    if not reason:
+        raise ValidationError(_("กรุณากรอกเหตุผลที่คัดเลือก"))
+    tax_id = _tax_id(tax_id)
+    price = _money(price, _("ราคาที่ตกลงซื้อหรือจ้าง"))
+    procurement.winner = Bid.objects.create(procurement=procurement, bidder=bidder, tax_id=tax_id, price=price)
+    procurement.agreed_price = price
+    procurement.selection_reason = reason
+    procurement.save()
+    _log("procurement.result", procurement, actor, winner=bidder, tax_id=tax_id, agreed_price=str(price), reason=reason)
+    return procurement
+
+
+@transaction.atomic
+def procurement_plan_mark(*, actor, procurement: Procurement, in_plan: bool) -> Procurement:
+    """Count a procurement in the annual plan, or leave it out (the e-GP import creates them left out)."""
+    roles.require(actor, "procurement.manage")
+    procurement = _locked(procurement)
+    if procurement.status == S.CANCELLED:
+        raise ValidationError(_("รายการนี้ยกเลิกแล้ว"))
+    if procurement.in_plan != bool(in_plan):
+        procurement.in_plan = bool(in_plan)
+        procurement.save(update_fields=["in_plan", "updated_at"])
+        _log("procurement.plan_mark", procurement, actor, in_plan=procurement.in_plan)
+    return procurement
 
 
 @transaction.atomic

@@ -12,7 +12,8 @@ from organization import roles
 
 from . import selectors, services
 from .filters import ProcurementFilter
-from .forms import (AcceptForm, AnnounceForm, AwardForm, BidForm, CancelForm, ContractForm, DeliveryForm,
+from .forms import (AcceptForm, AnnounceForm, AwardForm, BidForm, CancelForm, ContractForm, DeliveryForm, PlanForm,
+                    ResultForm,
                     ItemFormSet, ProcurementForm)
 from .models import Procurement
 
@@ -95,14 +96,17 @@ STEPS = {
     "accept": (AcceptForm, (S.DELIVERED,)),
     "close": (None, (S.ACCEPTED,)),
     "cancel": (CancelForm, (S.PLANNED, S.ANNOUNCED, S.BIDS_RECEIVED, S.AWARDED)),
+    "result": (ResultForm, services.RESULT_STATUSES),  # only while no winner is recorded
+    "plan": (PlanForm, tuple(status for status in S if status != S.CANCELLED)),
 }
+WITH_PROCUREMENT = (AwardForm, ResultForm, PlanForm)
 
 
 def _form(step: str, procurement, data=None):
     form_class = STEPS[step][0]
     if form_class is None:
         return None
-    kwargs = {"procurement": procurement} if form_class is AwardForm else {}
+    kwargs = {"procurement": procurement} if form_class in WITH_PROCUREMENT else {}
     return form_class(data, prefix=step, **kwargs)
 
 
@@ -119,6 +123,8 @@ def detail(request, pk: int):
             if step == "bid" and procurement.status == S.PLANNED and procurement.method != "specific":
                 offered = False
             if step == "accept" and not roles.can(request.user, "asset.register"):
+                offered = False
+            if step == "result" and procurement.winner_id is not None:
                 offered = False
             if offered:
                 steps[step] = _form(step, procurement)
@@ -176,6 +182,13 @@ def step(request, pk: int, step: str):
         elif step == "cancel":
             services.procurement_cancel(actor=actor, procurement=procurement, **data)
             messages.success(request, _("ยกเลิกแล้ว"))
+        elif step == "result":
+            services.procurement_result_record(actor=actor, procurement=procurement, **data)
+            messages.success(request, _("บันทึกผู้ได้รับการคัดเลือกแล้ว: สขร.1 และหน้าเผยแพร่แสดงผลนี้"))
+        elif step == "plan":
+            services.procurement_plan_mark(actor=actor, procurement=procurement, in_plan=data["in_plan"])
+            messages.success(request, _("นับรายการนี้ในแผนการจัดซื้อจัดจ้างประจำปีแล้ว") if data["in_plan"]
+                             else _("ไม่นับรายการนี้ในแผนการจัดซื้อจัดจ้างประจำปีแล้ว"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("procurement:detail", pk=pk)

@@ -220,6 +220,16 @@ def test_an_asset_page_shows_its_repairs_and_their_cost(client, officer, divisio
     ("ซื้อวัสดุสำนักงาน 10 รายการ", []),
     ("ซื้อครุภัณฑ์คอมพิวเตอร์ 2 เครื่อง", []),
     ("ซ่อมรถบรรทุกขยะ (ครุภัณฑ์เลขที่ 003.55.0001) ของกองสาธารณสุข", ["003.55.0001"]),
+    # The ways of DOMAIN.md section 3, as issue 15 quotes them from e-GP open data:
+    ("จ้างซ่อมเครื่องปรับอากาศ รหัส ๔๑๗ ๖๐ ๐๐๐๕ โดยวิธีเฉพาะเจาะจง", ["๔๑๗ ๖๐ ๐๐๐๕"]),
+    ("จ้างซ่อมเครื่องคอมพิวเตอร์ รหัสครุภัณฑ์ ๔๑๖ ๖๓ ๐๐๖๑ จำนวน ๑ เครื่อง", ["๔๑๖ ๖๓ ๐๐๖๑"]),
+    ("จ้างซ่อมรถบรรทุกน้ำ หมายเลข ๔๘๐-๕๗-๐๐๐๗ และหมายเลข ๔๘๐-๕๗-๐๐๑๑ โดยวิธีเฉพาะเจาะจง",
+     ["๔๘๐-๕๗-๐๐๐๗", "๔๘๐-๕๗-๐๐๑๑"]),
+    ("จ้างซ่อมเครื่องพิมพ์ รหัสพัสดุ 714-65-0002 ของกองคลัง", ["714-65-0002"]),
+    ("จ้างซ่อมรถจักรยานยนต์ หมายเลข นค ๔๔๒-๕๗-๐๐๐๑", ["นค ๔๔๒-๕๗-๐๐๐๑"]),
+    ("จ้างซ่อมเครื่องถ่ายเอกสาร รหัสสินทรัพย์ ๔๐๒-๕๒๑๐๒๗-๐๐๐๐๑", ["๔๐๒-๕๒๑๐๒๗-๐๐๐๐๑"]),
+    ("จ้างซ่อมรถยนต์ หมายเลขทะเบียน กข 1234 ระนอง", []),
+    ("จ้างซ่อมรถยนต์ หมายเลขครุภัณฑ์ 001 - 51 - 0003 จำนวน 2 รายการ", ["001-51-0003"]),
 ])
 def test_asset_numbers_in_titles(title, numbers):
     assert services.asset_numbers_in(title) == numbers
@@ -340,3 +350,17 @@ def test_one_offer_per_bidder_a_real_tax_id_and_a_warning_when_agreed_above_the_
     procurement, warnings = services.procurement_award(actor=officer, procurement=procurement, winner=bid,
                                                        agreed_price=Decimal("95000"), selection_reason="รายเดียว")
     assert any("สูงกว่าราคาที่ ร้านหงาวคอมพิวเตอร์ เสนอ 87,900.00 บาท" in warning for warning in warnings)
+
+
+def test_a_title_finds_the_asset_however_its_number_is_written(officer, division):
+    """รหัส ๔๑๗ ๖๐ ๐๐๐๕ is 417-60-0005 (the same without separators); นค ๔๔๒-๕๗-๐๐๐๑ is 442-57-0001 when the register
+    has no number with the series; a number two assets share without separators links neither."""
+    aircon = AssetFactory(number="417-60-0005", division=division)
+    bike = AssetFactory(number="442-57-0001", division=division)
+    AssetFactory(number="416-63-0061", division=division)
+    AssetFactory(number="41663-0061", division=division)
+    procurement = create(officer, division, method=Method.SPECIFIC, amount="8500", items=[],
+                         title="จ้างซ่อมเครื่องปรับอากาศ รหัส ๔๑๗ ๖๐ ๐๐๐๕ และรถจักรยานยนต์ หมายเลข นค ๔๔๒-๕๗-๐๐๐๑ "
+                               "และเครื่องคอมพิวเตอร์ รหัสครุภัณฑ์ ๔๑๖ ๖๓ ๐๐๖๑")
+    assert set(LinkedAsset.objects.filter(procurement=procurement).values_list("asset_id", flat=True)) == {
+        aircon.pk, bike.pk}
