@@ -43,11 +43,12 @@ REGISTER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "status"),
     ("is_lendable", "is_lendable"),
     ("notes", "notes"),
+    ("review_note", "review_note"),
 )
 REGISTER_FIELDS = tuple(field for field, _ in REGISTER_COLUMNS)
 FORMATS = ("xlsx", "csv")
 YES, NO = "ใช่", "ไม่"
-_WIDTHS = [18, 40, 30, 22, 20, 8, 10, 10, 14, 12, 12, 16, 14, 28, 30, 14, 9, 14, 8, 12, 8, 30]
+_WIDTHS = [18, 40, 30, 22, 20, 8, 10, 10, 14, 12, 12, 16, 14, 28, 30, 14, 9, 14, 8, 12, 8, 30, 30]
 _PRICE_COLUMN = REGISTER_FIELDS.index("unit_price")
 BATCH = 2000
 

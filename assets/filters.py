@@ -32,10 +32,12 @@ class AssetFilter(django_filters.FilterSet):
     fiscal_year = django_filters.ChoiceFilter(
         label=_("ปีงบประมาณที่ได้มา"), choices=_fiscal_year_choices, method="filter_fiscal_year", empty_label=ALL
     )
+    review = django_filters.ChoiceFilter(label=_("ต้องตรวจสอบ"), choices=[("1", _("มีข้อสังเกตให้ตรวจสอบ"))],
+                                         method="filter_review", empty_label=ALL)
 
     class Meta:
         model = Asset
-        fields = ["q", "category", "division", "location", "status", "fiscal_year"]
+        fields = ["q", "category", "division", "location", "status", "fiscal_year", "review"]
 
     @property
     def qs(self):
@@ -48,6 +50,9 @@ class AssetFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return search_assets(queryset, value)
+
+    def filter_review(self, queryset, name, value):
+        return queryset.exclude(review_note="") if value == "1" else queryset
 
     def filter_fiscal_year(self, queryset, name, value):
         try:

@@ -54,6 +54,9 @@ class AssetForm(forms.Form):
     is_lendable = forms.BooleanField(label=_("ให้ยืมได้"), required=False)
     photo = forms.FileField(label=_("รูปภาพ"), required=False, help_text=_("JPEG, PNG หรือ WebP"))
     notes = forms.CharField(label=_("หมายเหตุ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    review_note = forms.CharField(
+        label=_("ข้อสังเกตให้ตรวจสอบ"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("สิ่งที่ระบบประมาณให้เมื่อนำเข้า: ตรวจสอบแล้วแก้ข้อมูลให้ถูกต้องและลบข้อความนี้"))
 
     def __init__(self, *args, editing=False, current_status=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,6 +66,8 @@ class AssetForm(forms.Form):
         if not editing or (current_status and current_status not in MANUAL_STATUSES):
             # An asset on loan or disposed changes status only through its workflow.
             del self.fields["status"]
+        if not editing:
+            del self.fields["review_note"]  # only an import writes one; editing clears it once reviewed
         else:
             self.fields["number"].help_text = _("แก้ไขเมื่อต้องการเปลี่ยนหมายเลข")
 
@@ -80,7 +85,7 @@ class AssetForm(forms.Form):
         """The cleaned data as keyword arguments for asset_register / asset_update."""
         data = dict(self.cleaned_data)
         for optional_text in ("specification", "brand_model", "serial_number", "document_number", "vendor_name",
-                              "vendor_address", "vendor_phone", "notes"):
+                              "vendor_address", "vendor_phone", "notes", "review_note"):
             data[optional_text] = data.get(optional_text) or ""
         if not data.get("useful_life_years"):
             data["useful_life_years"] = data["category"].useful_life_years if data.get("category") else None

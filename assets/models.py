@@ -110,6 +110,11 @@ class Asset(models.Model):
     is_lendable = models.BooleanField(_("ให้ยืมได้"), default=False)
     photo = models.ImageField(_("รูปภาพ"), upload_to="assets/photos/%Y/", blank=True)
     notes = models.TextField(_("หมายเหตุ"), blank=True)
+    review_note = models.TextField(
+        _("ข้อสังเกตให้ตรวจสอบ"), blank=True,
+        help_text=_("สิ่งที่ระบบประมาณหรือตั้งให้เมื่อนำเข้า (เช่น วันที่จากเดือนและปี ราคา 0.00 บาท) "
+                    "ตรวจสอบแล้วลบข้อความนี้ออก"),
+    )
     search_text = models.TextField(
         editable=False, default="",
         help_text="Lower-cased number, name, serial and model, Thai digits as Arabic: what text search indexes.",
@@ -164,3 +169,30 @@ class NumberAlias(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class ImportMapping(models.Model):
+    """How the columns and the values of a register file were matched, kept for the next file with the same
+    headers: `columns` {header key: field, "" for not imported}; `values` {field: {value key: id of the entry,
+    or "leave_out"}}; `defaults` {field: id} for a field the file has no column for."""
+
+    signature = models.CharField(max_length=64, unique=True)  # SHA-256 of the header keys in order
+    headers = models.TextField(blank=True)  # the headers as read, for people
+    columns = models.JSONField(default=dict)
+    values = models.JSONField(default=dict)
+    defaults = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("การจับคู่คอลัมน์ของไฟล์นำเข้า")
+        verbose_name_plural = _("การจับคู่คอลัมน์ของไฟล์นำเข้า")
+
+
+class ImportedRow(models.Model):
+    """A row of a register file already imported (its values, hashed): importing the file, or the same rows in
+    another file, again registers nothing twice, whether the row had a number or not."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)

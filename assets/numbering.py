@@ -105,12 +105,14 @@ def ids_by_number_key(keys) -> dict[str, int]:
     return ids
 
 
-def allocate_numbers_many(wanted: dict[tuple[Category, int], int]) -> dict[tuple[Category, int], list[str]]:
+def allocate_numbers_many(wanted: dict[tuple[Category, int], int], *,
+                          reserved: set[str] = frozenset()) -> dict[tuple[Category, int], list[str]]:
     """Give out new numbers for several (category, fiscal year BE) groups at once: {group: count} → {group: numbers}.
 
     Must run inside a transaction: the counter rows stay locked until it commits (PostgreSQL row
     locks; SQLite's BEGIN IMMEDIATE serialises writers), so two officers registering at the same
-    moment never get the same number. Numbers already taken (legacy entries) are skipped.
+    moment never get the same number. Numbers already taken (legacy entries) are skipped, and so are the
+    `reserved` number keys: those the same batch brings with it (an import's legacy numbers).
     """
     wanted = {group: count for group, count in wanted.items() if count > 0}
     if not wanted:
@@ -135,7 +137,7 @@ def allocate_numbers_many(wanted: dict[tuple[Category, int], int]) -> dict[tuple
                 counter.last += 1
                 number = format_number(pattern, category=category, fiscal_year_be=year, run=counter.last)
                 candidates[number_key(number)] = ((category, year), number)
-        taken = numbers_in_use(candidates)
+        taken = numbers_in_use(candidates) | (candidates.keys() & reserved)
         pending = {}
         for key, (group, number) in candidates.items():
             if key in taken:

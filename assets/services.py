@@ -25,6 +25,7 @@ EDITABLE_FIELDS = (
     "name", "specification", "brand_model", "serial_number", "category", "division", "location",
     "custodian", "acquired_on", "acquisition_method", "budget_type", "document_number", "vendor_name",
     "vendor_address", "vendor_phone", "unit", "unit_price", "useful_life_years", "is_lendable", "notes",
+    "review_note",
 )
 # Statuses an officer may set by editing; the others come from workflows (loans, disposal).
 MANUAL_STATUSES = frozenset({
@@ -338,7 +339,8 @@ def assets_register_bulk(*, actor, rows: list[dict] = (), assets: list[Asset] = 
         errors.extend(_("หมายเลขครุภัณฑ์ %(number)s มีอยู่ในทะเบียนแล้ว") % {"number": key} for key in sorted(taken))
     if errors:
         raise ValidationError(errors)
-    allocated = allocate_numbers_many({group: len(members) for group, members in wanting_number.items()})
+    allocated = allocate_numbers_many({group: len(members) for group, members in wanting_number.items()},
+                                      reserved=seen_keys)
     try:
         for group, members in wanting_number.items():
             for asset, number in zip(members, allocated[group]):

@@ -18,13 +18,14 @@ from activity.selectors import entries_for_asset
 from common.pagination import PAGE_SIZES, page_size, paginate
 from common.uploads import KeptUpload
 from organization import roles
+from organization.models import Division, Location, User
 from thai.dates import format_date
 
 from . import exports, imports, panels, services
 from .depreciation import annual_rate, schedule, standing
 from .filters import AssetFilter
 from .forms import AssetForm
-from .models import Asset, Status
+from .models import AcquisitionMethod, Asset, BudgetType, Category, Status
 from .selectors import assets_visible_to, order_searched, search_is_costly
 from .tables import AssetTable
 
@@ -224,17 +225,87 @@ def _import_page(request, *, form=None, refused=(), status=200):
     }, status=status)
 
 
+PREVIEW_ROWS = 500  # rows of each list shown on the preview page (the counts are always whole)
+
+
+def _value_options(field: str) -> list[tuple[str, str]]:
+    """What a value of a reference column may be mapped to on the mapping page."""
+    if field == "category":
+        return [(str(obj.pk), str(obj)) for obj in Category.objects.filter(is_active=True)]
+    if field == "division":
+        return [(str(obj.pk), obj.name) for obj in Division.objects.filter(is_active=True)]
+    if field == "location":
+        return [(str(obj.pk), f"{obj.division.name} · {obj.name}")
+                for obj in Location.objects.filter(is_active=True).select_related("division")]
+    if field == "budget_type":
+        return [(str(obj.pk), obj.name) for obj in BudgetType.objects.filter(is_active=True)]
+    if field == "acquisition_method":
+        return [(str(obj.pk), obj.name) for obj in AcquisitionMethod.objects.filter(is_active=True)]
+    if field == "status":
+        return [(value, str(label)) for value, label in Status.choices if value in services.MANUAL_STATUSES]
+    if field == "custodian":
+        return [(str(user.pk), f"{user.get_full_name() or user.username} ({user.username})")
+                for user in User.objects.filter(is_active=True).order_by("first_name", "last_name")]
+    return []
+
+
 def _preview(request, plan, token):
-    return render(request, "assets/asset_import_preview.html", {"plan": plan, "token": token})
+    fields = [("", _("ไม่นำเข้า"))] + [(name, imports.field_label(name)) for name in imports.IMPORTABLE_FIELDS]
+    present = {column.field for column in plan.columns if column.field}
+    defaults = [(name, imports.field_label(name), _value_options(name), (plan.choices.defaults or {}).get(name, ""))
+                for name in imports.DEFAULTABLE_FIELDS if name not in present] if plan.choices is not None else []
+    unknown = [(index, value, _value_options(value.field)) for index, value in enumerate(plan.unknown_values)]
+    skipped = {}
+    for row in plan.skipped:
+        skipped.setdefault(row.kind, []).append(row)
+    return render(request, "assets/asset_import_preview.html", {
+        "plan": plan, "token": token, "fields": fields, "defaults": defaults, "unknown": unknown,
+        "columns": [(column, plan.samples.get(column.index, [])) for column in plan.columns],
+        "skipped": skipped, "shown": PREVIEW_ROWS, "good_rows": plan.has_work,
+        "good_count": len(plan.to_create) + len(plan.to_change),
+        "to_create": plan.to_create[:PREVIEW_ROWS], "to_change": plan.to_change[:PREVIEW_ROWS],
+        "errors": plan.errors[:PREVIEW_ROWS], "flagged": plan.flagged[:PREVIEW_ROWS],
+        "more_create": max(0, len(plan.to_create) - PREVIEW_ROWS),
+    })
+
+
+def _choices_from(request, plan) -> "imports.Choices":
+    """The mapping page's choices on top of the ones the plan was made with."""
+    base = plan.choices or imports.Choices()
+    columns = dict(base.columns)
+    allowed = set(imports.IMPORTABLE_FIELDS) | {""}
+    for column in plan.columns:
+        chosen = request.POST.get(f"column-{column.index}")
+        if chosen is not None and chosen in allowed:
+            columns[column.key] = chosen
+    values = {name: dict(found) for name, found in base.values.items()}
+    for index, value in enumerate(plan.unknown_values):
+        chosen = request.POST.get(f"value-{index}", "")
+        if chosen:
+            values.setdefault(value.field, {})[value.key] = chosen if chosen == imports.LEAVE_OUT else chosen[:20]
+    defaults = dict(base.defaults)
+    for name in imports.DEFAULTABLE_FIELDS:
+        chosen = request.POST.get(f"default-{name}")
+        if chosen is not None:
+            if chosen:
+                defaults[name] = chosen[:20]
+            else:
+                defaults.pop(name, None)
+    return imports.Choices(columns, values, defaults)
 
 
 def asset_import(request):
-    """Upload → preview (every row to create or change, every bad row) → confirm → commit, all or nothing."""
+    """Upload → the mapping and preview page (columns, values that name nothing, every row to create or change,
+    every bad row with all its reasons) → confirm all, or only the good rows (the rest as a file) → commit."""
     roles.require(request.user, "asset.register")
     if request.method != "POST":
+        if request.GET.get("rejects"):
+            return _import_rejects(request)
         return _import_page(request)
     if "confirm" in request.POST:
         return _import_confirm(request)
+    if "remap" in request.POST:
+        return _import_remap(request)
     if "cancel" in request.POST:
         KEPT_IMPORT.discard(request)
         return redirect("assets:import")
@@ -249,29 +320,87 @@ def asset_import(request):
         plan = imports.parse_import(data, upload.name, actor=request.user)
     except imports.ImportRefused as error:
         return _import_page(request, form=form, refused=error.messages)
-    token = KEPT_IMPORT.keep(request, data, upload.name) if plan.is_valid and plan.has_work else None
+    token = KEPT_IMPORT.keep(request, data, upload.name)
+    return _preview(request, plan, token)
+
+
+def _kept_or_page(request, token):
+    kept = KEPT_IMPORT.read(request, token)
+    if kept is None:
+        return None, _import_page(request, refused=[_("ไม่พบไฟล์ที่ตรวจสอบไว้ (หมดอายุ หรือมีการอัปโหลดไฟล์อื่นแทน) "
+                                                         "กรุณาอัปโหลดไฟล์อีกครั้ง")])
+    return kept, None
+
+
+def _import_remap(request):
+    """The person changed the columns' or the values' matches: keep them for files with these headers, plan again."""
+    token = request.POST.get("token")
+    kept, page = _kept_or_page(request, token)
+    if page is not None:
+        return page
+    data, filename = kept
+    try:
+        plan = imports.parse_import(data, filename, actor=request.user)
+    except imports.ImportRefused:
+        plan = None
+    try:
+        if plan is None:  # the saved mapping itself leaves a required column out: start from the headers alone
+            plan = imports.parse_import(data, filename, actor=request.user, choices=imports.Choices())
+        choices = _choices_from(request, plan)
+        layout, _columns = imports.read_layout(data, filename, actor=request.user, choices=choices)
+        imports.mapping_save(actor=request.user, layout=layout, choices=choices)
+        plan = imports.parse_import(data, filename, actor=request.user, choices=choices)
+    except imports.ImportRefused as error:
+        return _import_page(request, refused=error.messages)
+    messages.success(request, _("บันทึกการจับคู่แล้ว: ไฟล์ที่มีหัวคอลัมน์แบบนี้จะใช้การจับคู่นี้ในครั้งต่อไป"))
     return _preview(request, plan, token)
 
 
 def _import_confirm(request):
-    kept = KEPT_IMPORT.read(request, request.POST.get("token"))
-    if kept is None:
-        return _import_page(request, refused=[_("ไม่พบไฟล์ที่ตรวจสอบไว้ (หมดอายุ หรือมีการอัปโหลดไฟล์อื่นแทน) "
-                                                   "กรุณาอัปโหลดไฟล์อีกครั้ง")])
+    token = request.POST.get("token")
+    kept, page = _kept_or_page(request, token)
+    if page is not None:
+        return page
     data, filename = kept
+    good_rows_only = request.POST.get("confirm") == "good"
     try:
         # The register may have changed since the preview: read and check the file again, then write it.
         plan = imports.parse_import(data, filename, actor=request.user)
-        if not plan.is_valid:
-            KEPT_IMPORT.discard(request)
-            return _preview(request, plan, None)
-        result = imports.commit_import(plan, actor=request.user)
+        if plan.errors and not good_rows_only:
+            return _preview(request, plan, token)
+        result = imports.commit_import(plan, actor=request.user, good_rows_only=good_rows_only)
     except imports.ImportRefused as error:
         KEPT_IMPORT.discard(request)
         return _import_page(request, refused=error.messages)
-    KEPT_IMPORT.discard(request)
+    rejected = len(plan.errors) + len(plan.left_out)
+    if not rejected:
+        KEPT_IMPORT.discard(request)
     messages.success(request, _("นำเข้าแล้ว: ลงทะเบียนใหม่ %(created)s รายการ แก้ไข %(changed)s รายการ "
                                 "ไม่เปลี่ยนแปลง %(unchanged)s รายการ") % {
         "created": f"{len(result.created):,}", "changed": f"{len(result.changed):,}",
         "unchanged": f"{plan.unchanged:,}"})
+    if plan.flagged:
+        messages.warning(request, _("มี %(n)s รายการที่ระบบประมาณค่าให้ (เช่น วันที่จากปี ราคา 0.00 บาท): "
+                                    "ดูได้จากตัวกรอง “ต้องตรวจสอบ” ในทะเบียน") % {"n": f"{len(plan.flagged):,}"})
+    if rejected:
+        return render(request, "assets/asset_import_done.html", {
+            "plan": plan, "result": result, "token": token, "rejected": rejected})
     return redirect("assets:list")
+
+
+def _import_rejects(request):
+    """The rows of the kept file that were not imported, with their reasons, as XLSX."""
+    kept, page = _kept_or_page(request, request.GET.get("rejects"))
+    if page is not None:
+        return page
+    data, filename = kept
+    try:
+        plan = imports.parse_import(data, filename, actor=request.user)
+    except imports.ImportRefused as error:
+        return _import_page(request, refused=error.messages)
+    response = HttpResponse(imports.rejects_xlsx(plan),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stem = filename.rsplit(".", 1)[0]
+    response["Content-Disposition"] = content_disposition_header(True, _("%(name)s-แถวที่ไม่ได้นำเข้า.xlsx") % {
+        "name": stem})
+    return response

@@ -192,6 +192,37 @@ def read_table(data: bytes, filename: str, *, max_rows: int | None = None,
     max_rows: more non-blank data rows than this are refused as soon as they are counted, before
     the caller reads any of them. Raises SpreadsheetError (Thai message) for anything unreadable.
     """
+    name, extension = _checked_name(data, filename)
+    if extension == ".xlsx":
+        lines = _xlsx_lines(data, name, max_unpacked_bytes)
+    else:
+        lines = _csv_lines(data, name)
+    return _table(lines, name, max_rows)
+
+
+def read_rows(data: bytes, filename: str, *, max_rows: int | None = None,
+              max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED) -> list[tuple[int, list[Cell]]]:
+    """Every non-blank row of the first sheet (row number, cells; trailing empty cells dropped), with no header
+    taken: for sheets whose header is not the first row (common.layout finds it). max_rows counts these rows."""
+    name, extension = _checked_name(data, filename)
+    lines = _xlsx_lines(data, name, max_unpacked_bytes) if extension == ".xlsx" else _csv_lines(data, name)
+    rows: list[tuple[int, list[Cell]]] = []
+    for number, cells in lines:
+        while cells and cells[-1] is None:
+            cells.pop()
+        if not cells:
+            continue
+        if max_rows is not None and len(rows) > max_rows:
+            raise SpreadsheetError(
+                _("ไฟล์ “%(name)s” มีข้อมูลเกิน %(max)s แถว ซึ่งเป็นจำนวนสูงสุดที่นำเข้าได้ในครั้งเดียว "
+                  "กรุณาแบ่งเป็นหลายไฟล์") % {"name": name, "max": f"{max_rows:,}"})
+        rows.append((number, cells))
+    if not rows:
+        raise SpreadsheetError(_("ไฟล์ “%(name)s” ไม่มีข้อมูล (ไม่พบแถวหัวคอลัมน์)") % {"name": name})
+    return rows
+
+
+def _checked_name(data: bytes, filename: str) -> tuple[str, str]:
     name = PurePath(filename or "").name or _("ไฟล์")
     extension = PurePath(name).suffix.lower()
     if extension not in EXTENSIONS:
@@ -200,11 +231,7 @@ def read_table(data: bytes, filename: str, *, max_rows: int | None = None,
             "name": name, "extension": shown})
     if not data:
         raise SpreadsheetError(_("ไฟล์ “%(name)s” ว่างเปล่า ไม่มีข้อมูล") % {"name": name})
-    if extension == ".xlsx":
-        lines = _xlsx_lines(data, name, max_unpacked_bytes)
-    else:
-        lines = _csv_lines(data, name)
-    return _table(lines, name, max_rows)
+    return name, extension
 
 
 def _table(lines: Iterator[tuple[int, list[Cell]]], name: str, max_rows: int | None) -> Table:

@@ -125,3 +125,32 @@ def parse_date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise ThaiDateError(_("ไม่มีวันที่ “%(text)s” ในปฏิทิน") % {"text": text}) from None
+
+
+_MONTH_YEAR = re.compile(r"^(?:เดือน\s*)?([ก-๛.]+)\s*(?:พ\.ศ\.)?\s*(\d{2}|\d{4})$")
+_NUMERIC_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_YEAR = re.compile(r"^(?:พ\.ศ\.|ปี)?\s*(\d{4})(?:\.0+)?$")
+
+
+def parse_partial_date(text: str) -> tuple[dt.date, str] | None:
+    """A date written without its day or month, as old registers do: "ส.ค. 2566" or "08/2566" (the first of
+    that month) and "2549" (a BE year alone: the first day of that fiscal year, 1 ต.ค. 2548), with how precise
+    it is ("month" or "year"); None when the text is neither. The caller flags the date as estimated."""
+    raw = to_arabic_digits((text or "").strip())
+    month = year_text = None
+    if match := _MONTH_YEAR.match(raw):
+        month = _MONTH_BY_NAME.get(match[1]) or _MONTH_BY_NAME.get(match[1].replace(".", ""))
+        year_text = match[2]
+    elif match := _NUMERIC_MONTH_YEAR.match(raw):
+        month, year_text = int(match[1]), match[2]
+    elif match := _YEAR.match(raw):
+        year = int(match[1])
+        if 2400 <= year and MIN_YEAR <= year - BE_OFFSET <= MAX_YEAR:
+            return fiscal_year_bounds(year)[0], "year"
+        return None
+    if month is None or not 1 <= month <= 12:
+        return None
+    year = _year_from_input(year_text)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    return dt.date(year, month, 1), "month"

@@ -111,10 +111,12 @@ def test_confirm_checks_the_file_again(client, officer, location):
     token = TOKEN.search(body(upload(client, make_file([good_row(), good_row(category="401")]), "x.xlsx")))[1]
     Category.objects.filter(code="401").update(is_active=False)  # changed between preview and confirm
     before = state()
-    response = client.post("/assets/import/", {"confirm": "1", "token": token})
+    response = client.post("/assets/import/", {"confirm": "all", "token": token})
     assert response.status_code == 200
     assert "แถวที่ไม่ถูกต้อง" in body(response) and "ปิดการใช้งาน" in body(response)
-    assert state() == before and kept_files() == []
+    # Nothing written; the file is kept so that the good row can still be imported alone.
+    assert state() == before and kept_files() == [token]
+    assert 'name="confirm" value="good"' in body(response) and "(1 รายการ)" in body(response)
 
 
 def test_a_kept_file_that_disappeared(client, officer, location):
@@ -125,7 +127,7 @@ def test_a_kept_file_that_disappeared(client, officer, location):
     assert response.status_code == 200 and "ไม่พบไฟล์ที่ตรวจสอบไว้" in body(response)
 
 
-def test_bad_rows_are_listed_with_their_row_number_and_no_confirm_button(client, officer, location):
+def test_bad_rows_are_listed_with_their_row_number_and_only_the_good_rows_offered(client, officer, location):
     client.force_login(officer)
     before = state()
     response = upload(client, make_file([good_row(), good_row(category="999"), good_row(unit_price="abc")], "csv"),
@@ -135,15 +137,14 @@ def test_bad_rows_are_listed_with_their_row_number_and_no_confirm_button(client,
     assert "มีแถวที่ไม่ถูกต้อง 2 แถว" in html
     assert re.search(r'<td class="num">3</td><td>ประเภท: ไม่พบประเภทที่มีรหัสหรือชื่อ “999”', html)
     assert re.search(r'<td class="num">4</td><td>ราคาต่อหน่วย \(บาท\): “abc” ไม่ใช่ตัวเลข', html)
-    assert 'name="confirm"' not in html
-    assert state() == before and kept_files() == []
+    assert 'name="confirm" value="all"' not in html and "นำเข้าเฉพาะแถวที่ถูกต้อง (1 รายการ)" in html
+    assert state() == before
 
 
 def test_a_file_that_changes_nothing_offers_no_confirm(client, officer, asset):
     client.force_login(officer)
     response = upload(client, render_register(Asset.objects.all(), "xlsx").content, "x.xlsx")
     assert "ไม่เปลี่ยนแปลง 1" in body(response) and 'name="confirm"' not in body(response)
-    assert kept_files() == []
 
 
 # --- bad files: a message on the page, never a 500 --------------------------------------------------------------
