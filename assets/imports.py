@@ -43,6 +43,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from activity import log
+from common.bulk import insert_rows
 from common.layout import Layout, Skipped, find_layout
 from common.spreadsheets import ImportRefused, SpreadsheetError, Table, read_rows, restore, write_xlsx
 from organization import roles
@@ -305,9 +306,9 @@ def commit_import(plan: ImportPlan, *, actor, good_rows_only: bool = False) -> I
     except ValidationError as error:
         raise ImportRefused(_("ไม่ได้นำเข้า: ข้อมูลในทะเบียนเปลี่ยนไประหว่างตรวจสอบ กรุณาตรวจสอบไฟล์อีกครั้ง"),
                             *error.messages) from None
-    fingerprints = [ImportedRow(fingerprint=new.fingerprint, asset_id=asset.pk)
-                    for new, asset in zip(plan.to_create, created) if new.fingerprint]
-    ImportedRow.objects.bulk_create(fingerprints, batch_size=2000)
+    now = timezone.now()
+    insert_rows(ImportedRow, ["fingerprint", "asset_id", "imported_at"],
+                [(new.fingerprint, asset.pk, now) for new, asset in zip(plan.to_create, created) if new.fingerprint])
     if created or changed:
         # One entry for the import itself (the file and its counts) besides one per asset created or changed.
         log.record("asset.import", actor=actor, object_type="assets.asset",
@@ -771,6 +772,7 @@ class _Planner:
         self.columns = [(column.index, column.field) for column in columns if column.field]
         self.width = len(layout.headers)
         self.index = {name: index for index, name in self.columns}
+        self.by_field = sorted(self.columns, key=lambda column: column[1])
         chosen = choices.values
         self.categories = _Lookup(Category.objects.all(), what=_("ประเภท"), field_name="category",
                                   chosen=chosen.get("category"))
@@ -1010,7 +1012,7 @@ class _Planner:
         items_so_far: dict[str, int] = {}  # identical rows (two chairs without numbers) are items 1–2, 3–4, …
         for line, _cells, values, raws, numbers, count, _problems, _flags, _leave in read:
             if not numbers:
-                row_print = self._fingerprint(values, raws)
+                row_print = self._fingerprint(line, _cells)
                 first = items_so_far.get(row_print, 0)
                 hashes[line] = [_item_hash(row_print, first + item) for item in range(1, count + 1)]
                 items_so_far[row_print] = first + count
@@ -1169,17 +1171,13 @@ class _Planner:
                          .values_list("fingerprint", flat=True))
         return found
 
-    def _fingerprint(self, values: dict, raws: dict) -> str:
-        """A row's values as read, in field order: the same row in this file or another reads the same."""
-        parts = []
-        for name in sorted(values):
-            if name.startswith("__"):
-                continue
-            value = values[name]
-            parts.append(f"{name}={value.pk if hasattr(value, 'pk') else value}")
-        for name in sorted(raws):
-            if not name.startswith("__") and name not in values:
-                parts.append(f"{name}~{_text(raws[name])}")
+    def _fingerprint(self, line: int, cells: list) -> str:
+        """A row's cells as read, in the order of the fields they fill (and the group it is listed under): the
+        same row in this file or in another with its columns in another order reads the same."""
+        parts = [self.layout.sections.get(line, "")]
+        for index, name in self.by_field:
+            cell = cells[index] if index < len(cells) else None
+            parts.append(f"{name}={'' if cell is None else cell}")
         return "\x1f".join(parts)
 
     def _resolve_location(self, cells, values: dict, existing: Asset | None, problems: list[str]) -> None:

@@ -122,27 +122,30 @@ def find_layout(lines: Sequence[tuple[int, list[Cell]]], known: Callable[[str], 
     header_texts = {text for text in headers if text}
     section = ""
     previous = header_lines[-1]
+    few = max(len(header_texts), 2) + 2  # a subtotal row fills at most half the columns (label and amounts)
     for line, cells in lines[position + span:]:
         for blank in range(previous + 1, line):
             layout.skipped.append(Skipped(blank, BLANK, ""))
         previous = line
-        texts = [text_of(cell) for cell in cells]
-        filled = [text for text in texts if text]
+        filled = [cell for cell in cells if cell is not None and (cell.__class__ is not str or not cell.isspace())]
         if not filled:
             layout.skipped.append(Skipped(line, BLANK, ""))
             continue
-        if header_texts and sum(1 for text in filled if text in header_texts) * 2 >= len(header_texts) and \
-                len(filled) >= 2:
-            layout.skipped.append(Skipped(line, HEADER_AGAIN, _row_text(cells)))
-            continue
-        if any(_TOTAL.match(text) for text in filled) and len(filled) * 2 <= max(len(header_texts), 2) + 2:
+        # Only rows that could be something else are looked at closely: a register has thousands of data rows.
+        if len(filled) >= 2 and text_of(filled[0]) in header_texts:
+            texts = [text_of(cell) for cell in filled]
+            if sum(1 for text in texts if text in header_texts) * 2 >= len(header_texts):
+                layout.skipped.append(Skipped(line, HEADER_AGAIN, _row_text(cells)))
+                continue
+        if len(filled) * 2 <= few and any(cell.__class__ is str and _TOTAL.match(cell.strip()) for cell in filled):
             layout.skipped.append(Skipped(line, SUBTOTAL, _row_text(cells)))
             continue
-        words = [text for text in filled if not _SEQUENCE.match(text)]
-        if len(words) == 1 and len(filled) <= 2 and not _is_number(words[0]) and len(header_texts) > 2:
-            section = words[0]
-            layout.skipped.append(Skipped(line, SECTION, section))
-            continue
+        if len(filled) <= 2 and len(header_texts) > 2:
+            words = [text for text in (text_of(cell) for cell in filled) if not _SEQUENCE.match(text)]
+            if len(words) == 1 and not _is_number(words[0]):
+                section = words[0]
+                layout.skipped.append(Skipped(line, SECTION, section))
+                continue
         layout.rows.append((line, cells))
         layout.sections[line] = section
     return layout

@@ -66,12 +66,13 @@ def test_the_register_as_kept_is_read_row_by_row(officer, town):
 
 
 def test_committed_assets_carry_their_review_note_and_a_second_import_registers_nothing(officer, town):
-    plan = parse_import(register_workbook(), "ทะเบียน.xlsx", actor=officer, choices=choose_palad(town))
+    data = register_workbook()
+    plan = parse_import(data, "ทะเบียน.xlsx", actor=officer, choices=choose_palad(town))
     commit_import(plan, actor=officer)
     chair = Asset.objects.get(number="400-60-0003")
     assert "ส.ค. 2566" in chair.review_note and Asset.objects.get(number="400-60-0001").review_note == ""
     entries = Entry.objects.count()
-    again = parse_import(register_workbook(), "ทะเบียน.xlsx", actor=officer, choices=choose_palad(town))
+    again = parse_import(data, "ทะเบียน.xlsx", actor=officer, choices=choose_palad(town))
     assert again.to_create == [] and again.to_change == [] and again.unchanged == 5
     assert again.imported_before  # this very file, when
     commit_import(again, actor=officer)
