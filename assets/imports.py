@@ -37,7 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -198,6 +198,7 @@ class ImportPlan:
     signature: str = ""
     choices: "Choices | None" = None
     samples: dict = field(default_factory=dict)  # column index → its first values
+    refusal: list[str] = field(default_factory=list)  # why nothing can be planned yet (a required column missing)
 
     @property
     def rows(self) -> int:
@@ -214,7 +215,7 @@ class ImportPlan:
 
     @property
     def is_valid(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.refusal
 
     @property
     def has_work(self) -> bool:
@@ -282,8 +283,13 @@ def plan_import(source: Table | list, *, filename: str = "", choices: Choices | 
     if len(layout.rows) > max_rows:
         raise ImportRefused(_("ไฟล์ “%(name)s” มีข้อมูลเกิน %(max)s แถว ซึ่งเป็นจำนวนสูงสุดที่นำเข้าได้ในครั้งเดียว "
                               "กรุณาแบ่งเป็นหลายไฟล์") % {"name": filename, "max": f"{max_rows:,}"})
-    _check_required(columns, choices, layout)
-    plan = _Planner(columns, layout, choices).plan(filename)
+    missing = _missing_required(columns, choices, layout)
+    if missing:  # the mapping page still opens, to choose the column; nothing can be committed until then
+        plan = ImportPlan(filename=filename, fields=[], headers=list(layout.headers),
+                          header_lines=list(layout.header_lines), skipped=list(layout.skipped),
+                          data_rows=len(layout.rows), refusal=[missing])
+    else:
+        plan = _Planner(columns, layout, choices).plan(filename)
     plan.columns, plan.signature, plan.choices = columns, layout_signature(layout), choices
     plan.samples = _samples(layout)
     return plan
@@ -293,6 +299,8 @@ def plan_import(source: Table | list, *, filename: str = "", choices: Choices | 
 def commit_import(plan: ImportPlan, *, actor, good_rows_only: bool = False) -> ImportResult:
     """Write a plan: changes, then new assets, in one transaction; any failure writes nothing. A plan with bad
     rows is refused unless `good_rows_only` (the bad rows are then left out: rejects_xlsx gives them back)."""
+    if plan.refusal:
+        raise ImportRefused(*plan.refusal)
     if plan.errors and not good_rows_only:
         raise ImportRefused(_("ไม่ได้นำเข้า: มีแถวที่ไม่ถูกต้อง %(count)s แถว กรุณาแก้ไขไฟล์แล้วนำเข้าใหม่ "
                               "หรือเลือกนำเข้าเฉพาะแถวที่ถูกต้อง") % {"count": f"{len(plan.errors):,}"})
@@ -307,8 +315,13 @@ def commit_import(plan: ImportPlan, *, actor, good_rows_only: bool = False) -> I
         raise ImportRefused(_("ไม่ได้นำเข้า: ข้อมูลในทะเบียนเปลี่ยนไประหว่างตรวจสอบ กรุณาตรวจสอบไฟล์อีกครั้ง"),
                             *error.messages) from None
     now = timezone.now()
-    insert_rows(ImportedRow, ["fingerprint", "asset_id", "imported_at"],
-                [(new.fingerprint, asset.pk, now) for new, asset in zip(plan.to_create, created) if new.fingerprint])
+    try:
+        with transaction.atomic():
+            insert_rows(ImportedRow, ["fingerprint", "asset_id", "imported_at"],
+                        [(new.fingerprint, asset.pk, now) for new, asset in zip(plan.to_create, created)
+                         if new.fingerprint])
+    except IntegrityError:  # the same rows imported by someone else a moment ago: nothing of this one is kept
+        raise ImportRefused(_("ไม่ได้นำเข้า: แถวเหล่านี้เพิ่งถูกนำเข้าโดยผู้อื่น กรุณาตรวจสอบไฟล์อีกครั้ง")) from None
     if created or changed:
         # One entry for the import itself (the file and its counts) besides one per asset created or changed.
         log.record("asset.import", actor=actor, object_type="assets.asset",
@@ -478,7 +491,8 @@ def match_columns(layout: Layout, choices: Choices | None = None) -> list[Column
     return matches
 
 
-def _check_required(columns: list[ColumnMatch], choices: Choices, layout: Layout) -> None:
+def _missing_required(columns: list[ColumnMatch], choices: Choices, layout: Layout) -> str:
+    """Why the file cannot be planned yet: a required field that no column (nor one value for every row) fills."""
     present = {column.field for column in columns if column.field} | set(choices.defaults)
     missing = []
     for name in REQUIRED_FIELDS:
@@ -491,9 +505,10 @@ def _check_required(columns: list[ColumnMatch], choices: Choices, layout: Layout
         if name == "unit_price" and vocabulary.TOTAL_PRICE in present:
             continue
         missing.append(_label(name))
-    if missing:
-        raise ImportRefused(_("ไม่มีคอลัมน์ที่จำเป็น: %(columns)s เลือกคอลัมน์ของไฟล์ที่เป็นข้อมูลนี้ในขั้นจับคู่คอลัมน์ "
-                              "(หรือเลือกค่าเดียวสำหรับทุกแถว)") % {"columns": ", ".join(missing)})
+    if not missing:
+        return ""
+    return _("ไม่มีคอลัมน์ที่จำเป็น: %(columns)s เลือกคอลัมน์ของไฟล์ที่เป็นข้อมูลนี้ในขั้นจับคู่คอลัมน์ "
+             "(หรือเลือกค่าเดียวสำหรับทุกแถว)") % {"columns": ", ".join(missing)}
 
 
 # --- values ------------------------------------------------------------------------------------------
@@ -749,7 +764,7 @@ _RANGE = re.compile(r"^(?P<base>.*?[-./ ])(?P<start>[0-9๐-๙]+)(?:\s*ถึ�
 _TRAILING_RUN = re.compile(r"^(?P<base>.*?)(?P<run>[0-9๐-๙]+)$")
 _NUMBER_YEAR = re.compile(r"^[0-9๐-๙]{2,4}[-./ ]([0-9๐-๙]{2})[-./ ][0-9๐-๙]{3,5}$")  # 401-64-0003: FY 2564
 _TITLES = re.compile(r"^(?:นาย|นางสาว|นาง|น\.ส\.|ด\.ช\.|ด\.ญ\.|ว่าที่ร\.ต\.|ว่าที่ ร\.ต\.)\s*")
-_QUANTITY = re.compile(r"^([0-9๐-๙,]+(?:\.0+)?)\s*(\S.*)?$")
+_QUANTITY = re.compile(r"^([0-9][0-9,]*(?:\.0+)?)\s*([^\d\s.,].*)?$")  # "3", "1,000", "3 ตัว" (digits made Arabic)
 
 
 def _digits_like(template: str, value: int, width: int) -> str:
@@ -811,7 +826,7 @@ class _Planner:
         self.people: dict[str, User] = {}  # by name as registers write it, when names are not usernames
         self.existing: dict[str, Asset] = {}
         self.unknown: dict[tuple[str, str], UnknownValue] = {}
-        self.line = 0
+        self.line, self.cells = 0, []
 
     # reference data that depends on the file: only what the rows name, a few queries in all
     def _load_for(self, rows) -> None:
@@ -832,9 +847,13 @@ class _Planner:
         if "number" in self.index:
             at = self.index["number"]
             keys = set()
+            quantity_at = self.index.get(vocabulary.QUANTITY)
             for _line, cells in rows:
                 if at < len(cells) and cells[at] is not None:
-                    keys.update(number_key(number) for number in self._numbers(_text(cells[at]), 1)[0])
+                    quantity = 1
+                    if quantity_at is not None and quantity_at < len(cells):
+                        quantity = self._quantity(cells[quantity_at], [])[0]
+                    keys.update(number_key(number) for number in self._numbers(_text(cells[at]), quantity)[0])
             keys = sorted(keys - {""})
             related = ("category", "division", "location", "custodian", "acquisition_method", "budget_type")
             for start in range(0, len(keys), 900):
@@ -948,6 +967,7 @@ class _Planner:
                           skipped=list(self.layout.skipped), data_rows=len(rows))
         seen_numbers: dict[str, int] = {}
         read = []
+        self.method_note_only = "notes" not in self.index  # the procurement method is the only note written
         for line, cells in rows:
             problems: list[str] = []
             flags: list[str] = []
@@ -980,11 +1000,12 @@ class _Planner:
             for name in ("name", "specification", "brand_model", "serial_number", "document_number", "vendor_name",
                          "vendor_address", "vendor_phone", "unit", "notes"):
                 if name in raws:
-                    text = _text(raws[name])
-                    values[name] = "" if text in _DASHES and name != "notes" else text
+                    values[name] = _text(raws[name])  # as written ("-" too: an export read back changes nothing)
             if raws.get("__method_note"):
                 values["notes"] = "\n".join(part for part in (values.get("notes", ""), raws["__method_note"]) if part)
-            self._fill_from_context(line, values, problems, leave_out)
+            context = self._context(line, values, problems)
+            if values.get("category") is None and "category" in context:
+                values.pop("category", None)  # the heading's category, for a new asset (see _plan_new)
             quantity, unit = self._quantity(raws.get(vocabulary.QUANTITY), problems)
             if unit and not values.get("unit"):
                 values["unit"] = unit
@@ -1007,18 +1028,19 @@ class _Planner:
                         "number": number, "row": seen_numbers[key]})
                 else:
                     seen_numbers[key] = line
-            read.append((line, cells, values, raws, numbers, max(quantity, len(numbers), 1), problems, flags, leave_out))
+            read.append((line, cells, values, raws, numbers, max(quantity, len(numbers), 1), problems, flags, leave_out,
+                         context))
         hashes = {}
         items_so_far: dict[str, int] = {}  # identical rows (two chairs without numbers) are items 1–2, 3–4, …
-        for line, _cells, values, raws, numbers, count, _problems, _flags, _leave in read:
+        for line, _cells, values, raws, numbers, count, _problems, _flags, _leave, _context in read:
             if not numbers:
                 row_print = self._fingerprint(line, _cells)
                 first = items_so_far.get(row_print, 0)
                 hashes[line] = [_item_hash(row_print, first + item) for item in range(1, count + 1)]
                 items_so_far[row_print] = first + count
         seen = self._seen([value for values in hashes.values() for value in values])
-        for line, cells, values, raws, numbers, count, problems, flags, leave_out in read:
-            self.line = line
+        for line, cells, values, raws, numbers, count, problems, flags, leave_out, context in read:
+            self.line, self.cells = line, cells
             if leave_out and not problems:
                 plan.left_out.append(LeftOut(line, leave_out, cells))
                 continue
@@ -1028,8 +1050,11 @@ class _Planner:
                 continue
             if "location" in self.index:
                 location_problems: list[str] = []
-                self._resolve_location(cells, values, next((asset for asset in existing if asset), None),
+                with_context = {**context, **values}
+                self._resolve_location(cells, with_context, next((asset for asset in existing if asset), None),
                                        location_problems)
+                if "location" in with_context:
+                    values["location"] = with_context["location"]
                 problems = problems + location_problems
             if leave_out:
                 problems = problems + [leave_out]
@@ -1050,28 +1075,32 @@ class _Planner:
                         changes.pop("acquired_on", None)  # an estimate never replaces a recorded date
                     if blank_price:
                         changes.pop("unit_price", None)  # nor a blank price a recorded one
+                    if self.method_note_only:
+                        changes.pop("notes", None)  # nor the procurement method the notes it has
+                    for name in REQUIRED_FIELDS:  # a blank cell cannot clear what the register requires
+                        if changes.get(name) in (None, ""):
+                            changes.pop(name, None)
                     self._plan_change(plan, line, asset, changes)
                 else:
-                    self._plan_new(plan, line, numbers[item] if numbers else "", dict(values), flags, cells,
+                    self._plan_new(plan, line, numbers[item] if numbers else "", {**context, **values}, flags, cells,
                                    fingerprint, item + 1 if count > 1 else 0)
         plan.unknown_values = list(self.unknown.values())
         return plan
 
-    def _fill_from_context(self, line: int, values: dict, problems: list[str], leave_out: str) -> None:
-        """A category from the group heading the row is listed under; one value for every row where the file has no
-        column for a field."""
-        for name, default in self.defaults.items():
-            if default is not None and values.get(name) is None:
-                values[name] = default
-        if values.get("category") is None and "category" not in values:
+    def _context(self, line: int, values: dict, problems: list[str]) -> dict:
+        """What a new asset takes from around its row: one value for every row where the file has no column for a
+        field, and the category of the group heading the row is listed under. An existing asset keeps its own."""
+        context = {name: default for name, default in self.defaults.items() if default is not None}
+        if values.get("category") is None:
             heading = self.layout.sections.get(line, "")
             if heading:
                 try:
-                    values["category"] = self.categories(heading)
+                    context["category"] = self.categories(heading)
                 except _Unknown as unknown:
                     problems.append(self._note_unknown(unknown, line))
                 except _LeaveOut as reason:
                     problems.append(str(reason))
+        return context
 
     def _quantity(self, raw, problems: list[str]) -> tuple[int, str]:
         if raw is None:
@@ -1086,7 +1115,8 @@ class _Planner:
         if not text or text in _DASHES:
             return 1, ""
         match = _QUANTITY.match(to_arabic_digits(text))
-        if match is None or not 1 <= float(match[1].replace(",", "")) <= MAX_ITEMS_PER_ROW:
+        if match is None or not match[1].replace(",", "").split(".")[0] or \
+                not 1 <= float(match[1].replace(",", "")) <= MAX_ITEMS_PER_ROW:
             problems.append(_("จำนวน: “%(value)s” ต้องเป็นจำนวนเต็ม 1 ถึง %(max)s") % {
                 "value": text, "max": f"{MAX_ITEMS_PER_ROW:,}"})
             return 1, ""
@@ -1175,6 +1205,7 @@ class _Planner:
         """A row's cells as read, in the order of the fields they fill (and the group it is listed under): the
         same row in this file or in another with its columns in another order reads the same."""
         parts = [self.layout.sections.get(line, "")]
+        parts.extend(f"{name}:{obj.pk}" for name, obj in sorted(self.defaults.items()) if obj is not None)
         for index, name in self.by_field:
             cell = cells[index] if index < len(cells) else None
             parts.append(f"{name}={'' if cell is None else cell}")
@@ -1289,7 +1320,7 @@ class _Planner:
             except ValidationError as error:
                 problems.append(services.describe_error(error))
         if problems:
-            plan.errors.append(RowError(line, problems))
+            plan.errors.append(RowError(line, problems, self.cells))
             return
         before, after = services.snapshot(asset), services.snapshot(candidate)
         plan.to_change.append(AssetChange(line, asset, changed, {name: [before[name], after[name]] for name in changed}))

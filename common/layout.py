@@ -19,15 +19,16 @@ SEARCH_ROWS = 40  # the header is among the first rows that hold anything
 _SPACES = re.compile(r"\s+")
 _TOTAL = re.compile(r"^(?:รวม|ยอดรวม|ยอดยกไป|ยอดยกมา|รวมทั้งสิ้น|รวมทั้งหมด|รวมเงิน|รวมเป็นเงิน|total|sub ?total)",
                     re.IGNORECASE)
+_SIGNATURE = re.compile(r"^(?:\(?\s*ลงชื่อ|ลงนาม|ตำแหน่ง|ผู้จัดทำ|ผู้ตรวจสอบ|ผู้รับรอง|\(\s*[.…_]{3,})")
 _SEQUENCE = re.compile(r"^(?:\(?[0-9๐-๙]{1,3}[.)]?|[ก-ฮ][.)]|[ivxIVX]{1,5}[.)])$")
 
-TITLE, BLANK, SECTION, SUBTOTAL, HEADER_AGAIN = "title", "blank", "section", "subtotal", "header"
+TITLE, BLANK, SECTION, SUBTOTAL, HEADER_AGAIN, SIGNATURE = "title", "blank", "section", "subtotal", "header", "signature"
 
 
 @dataclass
 class Skipped:
     line: int
-    kind: str  # TITLE, BLANK, SECTION, SUBTOTAL or HEADER_AGAIN
+    kind: str  # TITLE, BLANK, SECTION, SUBTOTAL, HEADER_AGAIN or SIGNATURE
     text: str
 
 
@@ -137,9 +138,15 @@ def find_layout(lines: Sequence[tuple[int, list[Cell]]], known: Callable[[str], 
             if sum(1 for text in texts if text in header_texts) * 2 >= len(header_texts):
                 layout.skipped.append(Skipped(line, HEADER_AGAIN, _row_text(cells)))
                 continue
-        if len(filled) * 2 <= few and any(cell.__class__ is str and _TOTAL.match(cell.strip()) for cell in filled):
-            layout.skipped.append(Skipped(line, SUBTOTAL, _row_text(cells)))
-            continue
+        if len(filled) * 2 <= few:
+            # Only the row's first words (after a running number) say "รวม": a note "รวมค่าติดตั้ง" is data.
+            first = next((text for text in (text_of(cell) for cell in filled) if not _SEQUENCE.match(text)), "")
+            if _TOTAL.match(first):
+                layout.skipped.append(Skipped(line, SUBTOTAL, _row_text(cells)))
+                continue
+            if _SIGNATURE.match(first) and len(filled) <= 4:
+                layout.skipped.append(Skipped(line, SIGNATURE, _row_text(cells)))
+                continue
         if len(filled) <= 2 and len(header_texts) > 2:
             words = [text for text in (text_of(cell) for cell in filled) if not _SEQUENCE.match(text)]
             if len(words) == 1 and not _is_number(words[0]):

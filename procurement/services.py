@@ -409,11 +409,13 @@ def procurement_result_record(*, actor, procurement: Procurement, bidder: str, p
         raise ValidationError(_("กรุณากรอกเหตุผลที่คัดเลือก"))
     tax_id = _tax_id(tax_id)
     price = _money(price, _("ราคาที่ตกลงซื้อหรือจ้าง"))
+    before = procurement.agreed_price
     procurement.winner = Bid.objects.create(procurement=procurement, bidder=bidder, tax_id=tax_id, price=price)
     procurement.agreed_price = price
     procurement.selection_reason = reason
     procurement.save()
-    _log("procurement.result", procurement, actor, winner=bidder, tax_id=tax_id, agreed_price=str(price), reason=reason)
+    _log("procurement.result", procurement, actor, winner=bidder, tax_id=tax_id, reason=reason,
+         agreed_price=[str(before) if before is not None else None, str(price)])
     return procurement
 
 

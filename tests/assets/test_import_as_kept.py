@@ -15,7 +15,7 @@ from activity.models import Entry
 from assets import imports
 from assets.imports import LEAVE_OUT, Choices, commit_import, mapping_save, parse_import, read_layout, rejects_xlsx
 from assets.models import Asset, ImportMapping, Status
-from common.layout import BLANK, HEADER_AGAIN, SECTION, SUBTOTAL, TITLE
+from common.layout import BLANK, HEADER_AGAIN, SECTION, SIGNATURE, SUBTOTAL, TITLE
 from common.spreadsheets import ImportRefused
 from tests.assets.register_shapes import register_workbook
 from tests.factories import DivisionFactory
@@ -48,7 +48,7 @@ def test_the_register_as_kept_is_read_row_by_row(officer, town):
     assert plan.errors == [] and plan.unknown_values == []
     kinds = [(row.line, row.kind) for row in plan.skipped]
     assert kinds == [(1, TITLE), (2, TITLE), (6, SECTION), (9, SUBTOTAL), (10, BLANK), (11, SECTION),
-                     (12, HEADER_AGAIN), (14, SUBTOTAL), (15, BLANK), (16, SECTION)]
+                     (12, HEADER_AGAIN), (14, SUBTOTAL), (15, BLANK), (16, SIGNATURE)]
     created = {new.values["number"]: new for new in plan.to_create}
     assert list(created) == ["400-60-0001", "400-60-0002", "400-60-0003", "400-60-0004", "416-63-0061"]
     desk, chair, computer = created["400-60-0001"].values, created["400-60-0003"].values, created["416-63-0061"].values
@@ -177,3 +177,62 @@ def test_a_row_standing_for_several_items_registers_one_asset_per_item(officer, 
         assert problem in plan.errors[0].messages[0]
     else:
         assert plan.errors == []
+
+
+def sheet(*rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+HEADER = ["รหัสครุภัณฑ์", "รายการ", "ประเภท", "วันที่ได้มา", "จำนวน", "ราคาต่อหน่วย"]
+
+
+def test_the_same_rows_for_another_division_are_not_taken_for_rows_imported_before(officer, town):
+    """Two files without a division column, one value chosen for each: their identical rows are different assets."""
+    data = sheet(HEADER[1:], ["เก้าอี้พลาสติก", "401", "01/10/2565", 1, 350])
+    for division in (town["palad"], town["klang"]):
+        plan = parse_import(data, "x.xlsx", actor=officer, choices=Choices(defaults={"division": division.pk}))
+        assert plan.seen_before == 0 and len(plan.to_create) == 1
+        commit_import(plan, actor=officer)
+    assert sorted(Asset.objects.values_list("division__code", flat=True)) == ["KLANG", "PALAD"]
+
+
+def test_a_row_of_several_numbered_items_imported_again_changes_nothing(officer, town):
+    data = sheet(HEADER + ["กอง"], ["401-50-0003", "เก้าอี้", "401", "01/10/2566", 3, 500, "KLANG"])
+    commit_import(parse_import(data, "x.xlsx", actor=officer), actor=officer)
+    again = parse_import(data, "x.xlsx", actor=officer)
+    assert again.to_create == [] and again.unchanged == 3 and again.errors == []
+
+
+def test_an_update_file_leaves_what_it_says_nothing_about(officer, town):
+    """A dash in a text field stays as written (an export read back changes nothing); one division chosen for every
+    row, a group heading and a procurement method written as how it was acquired touch only new assets."""
+    old = parse_import(sheet(HEADER + ["กอง", "ยี่ห้อ", "หมายเหตุ"],
+                             ["416-60-0005", "เครื่องพิมพ์", "416", "01/10/2559", 1, 9000, "PALAD", "-", "ซื้อจากงบปี 60"]),
+                       "old.xlsx", actor=officer)
+    commit_import(old, actor=officer)
+    printer = Asset.objects.get(number="416-60-0005")
+    assert printer.brand_model == "-"
+    update = sheet(HEADER + ["วิธีการได้มา", "ยี่ห้อ"], ["ครุภัณฑ์สำนักงาน"],
+                   ["416-60-0005", "เครื่องพิมพ์", None, "01/10/2559", 1, 9000, "ตกลงราคา", "-"],
+                   ["416-60-0006", "เครื่องพิมพ์", None, "01/10/2559", 1, 9000, "ตกลงราคา", "Canon"])
+    plan = parse_import(update, "update.xlsx", actor=officer, choices=Choices(defaults={"division": town["klang"].pk}))
+    assert plan.errors == [] and [change.asset.number for change in plan.to_change] == ["416-60-0005"]
+    assert set(plan.to_change[0].values) == {"acquisition_method"}
+    new = plan.to_create[0].values
+    assert (new["division"], new["category"].code, new["notes"]) == (town["klang"], "401", "วิธีจัดหา: ตกลงราคา")
+
+
+@pytest.mark.parametrize("quantity", [",", "1.5", "-", "๓ ตัว", "3ตัว"])
+def test_a_quantity_as_written(officer, town, quantity):
+    plan = parse_import(sheet(HEADER + ["กอง"], [None, "เก้าอี้", "401", "01/10/2566", quantity, 500, "KLANG"]),
+                        "x.xlsx", actor=officer)
+    if quantity in (",", "1.5"):
+        assert "จำนวน" in plan.errors[0].messages[0] and plan.to_create == []
+    else:
+        assert plan.errors == [] and len(plan.to_create) == (1 if quantity == "-" else 3)
+        assert quantity == "-" or plan.to_create[0].values["unit"] == "ตัว"

@@ -34,7 +34,7 @@ def test_the_page_offers_the_columns_the_unknown_values_and_the_good_rows(client
     assert re.search(r'<td>H</td><td>ราคา ต่อหน่วย</td>\s*<td class="opt muted">5,900.- · ๑,๕๐๐ · 9,999 บาท</td>', html)
     assert re.search(r'name="column-7" id="column-7">.*?<option value="unit_price" selected>', html, re.S)
     assert '<optgroup label="ใกล้เคียง"><option value="%s">สำนักปลัดเทศบาล</option>' % town["palad"].pk in html
-    assert "หัวข้อกลุ่ม (3)" in html and "แถวรวม (2)" in html and "“รวม 2 รายการ · 10400”" in html
+    assert "หัวข้อกลุ่ม (2)" in html and "แถวรวม (2)" in html and "ลายมือชื่อ (1)" in html and "“รวม 2 รายการ · 10400”" in html
     assert "มีแถวที่ไม่ถูกต้อง 2 แถว" in html and "นำเข้าเฉพาะแถวที่ถูกต้อง (1 รายการ)" in html
 
 

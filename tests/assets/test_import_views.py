@@ -175,6 +175,16 @@ def test_a_missing_required_column_is_refused_on_the_page(client, officer, asset
     response = upload(client, make_file([good_row()], columns=["number", "name", "division", "acquired_on", "unit_price"]),
                       "x.xlsx")
     assert response.status_code == 200 and "ไม่มีคอลัมน์ที่จำเป็น: ประเภท" in body(response)
+    # The mapping page opens all the same (nothing can be confirmed): one category for every row makes it importable.
+    assert 'name="confirm"' not in body(response) and 'name="default-category"' in body(response)
+    token = TOKEN.search(body(response))[1]
+    category = Category.objects.get(code="416")
+    again = body(client.post("/assets/import/", {"remap": "1", "token": token, "default-category": category.pk}))
+    assert "ไม่มีคอลัมน์ที่จำเป็น" not in again and 'name="confirm" value="all"' in again
+    # A saved mapping that leaves a required column out never locks the file out: the page says what is missing.
+    again = body(client.post("/assets/import/", {"remap": "1", "token": token, "default-category": "",
+                                                 "column-4": ""}))
+    assert "ไม่มีคอลัมน์ที่จำเป็น: ประเภท, ราคาต่อหน่วย (บาท)" in again and 'name="column-4"' in again
 
 
 @override_settings(IMPORT_MAX_ROWS=5)

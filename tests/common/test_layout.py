@@ -3,7 +3,7 @@ rows sorted into data, group headings, subtotals, blank lines and repeated heade
 
 import re
 
-from common.layout import BLANK, HEADER_AGAIN, SECTION, SUBTOTAL, TITLE, find_layout
+from common.layout import BLANK, HEADER_AGAIN, SECTION, SIGNATURE, SUBTOTAL, TITLE, find_layout
 from common.spreadsheets import read_rows
 from tests.assets.register_shapes import register_workbook
 
@@ -30,7 +30,7 @@ def test_every_other_row_is_data_or_skipped_with_its_kind():
     assert layout.sections == {7: "ครุภัณฑ์สำนักงาน", 8: "ครุภัณฑ์สำนักงาน", 13: "ครุภัณฑ์คอมพิวเตอร์"}
     kinds = {row.line: row.kind for row in layout.skipped if row.kind != TITLE}
     assert kinds == {6: SECTION, 9: SUBTOTAL, 10: BLANK, 11: SECTION, 12: HEADER_AGAIN, 14: SUBTOTAL, 15: BLANK,
-                     16: SECTION}
+                     16: SIGNATURE}
     assert layout.skipped_of(SUBTOTAL)[0].text == "รวม 2 รายการ · 10400"
 
 
@@ -44,3 +44,13 @@ def test_a_plain_table_is_its_own_header():
 def test_a_sheet_without_a_header_it_knows_has_no_layout():
     data = "a,b,c\r\n1,2,3\r\n".encode()
     assert find_layout(read_rows(data, "x.csv"), known) is None
+
+
+def test_a_note_beginning_with_the_word_for_total_is_data_and_signatures_are_skipped():
+    data = ("ลำดับ,รหัสครุภัณฑ์,รายการ,จำนวน,หน่วยนับ,ราคาต่อหน่วย,แหล่งเงิน,สถานะ,หมายเหตุ\r\n"
+            "1,416-67-0001,เครื่องพิมพ์,1,เครื่อง,5000,,,\r\n"
+            "2,416-67-0002,,,,,,,รวมค่าติดตั้ง\r\n"
+            "ลงชื่อ ........ ผู้จัดทำ,,ลงชื่อ ........ ผู้ตรวจสอบ\r\n").encode("utf-8-sig")
+    layout = find_layout(read_rows(data, "x.csv"), known)
+    assert [line for line, _cells in layout.rows] == [2, 3]
+    assert [(row.line, row.kind) for row in layout.skipped] == [(4, SIGNATURE)]

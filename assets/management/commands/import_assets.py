@@ -41,6 +41,8 @@ class Command(BaseCommand):
             raise CommandError("\n".join(error.messages)) from None
         except PermissionDenied:
             raise CommandError(_("%(username)s ไม่มีสิทธิ์ลงทะเบียนครุภัณฑ์") % {"username": user.username}) from None
+        if plan.refusal:
+            raise CommandError("\n".join(plan.refusal))
         self.stdout.write(_("%(file)s: %(rows)s แถว · ลงทะเบียนใหม่ %(created)s · แก้ไข %(changed)s · "
                             "ไม่เปลี่ยนแปลง %(unchanged)s · ไม่ถูกต้อง %(invalid)s") % {
             "file": path.name, "rows": f"{plan.rows:,}", "created": f"{len(plan.to_create):,}",
