@@ -43,6 +43,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from activity import log
+from activity.models import Entry
 from common.bulk import insert_rows
 from common.layout import Layout, Skipped, find_layout
 from common.spreadsheets import ImportRefused, SpreadsheetError, Table, read_rows, restore, write_xlsx
@@ -60,7 +61,6 @@ from .numbering import number_key
 DEFAULT_MAX_ROWS = 20_000
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 REQUIRED_FIELDS = ("name", "category", "division", "acquired_on", "unit_price")
-REFERENCE_FIELDS = ("category", "division", "location", "budget_type", "acquisition_method", "status", "custodian")
 DEFAULTABLE_FIELDS = ("category", "division", "budget_type", "acquisition_method")  # one value for every row
 LEAVE_OUT = "leave_out"
 MAX_ITEMS_PER_ROW = 1000  # a quantity above this is a typing mistake (a price in the quantity column)
@@ -102,10 +102,6 @@ class ColumnMatch:
     @property
     def letter(self) -> str:
         return _column_letter(self.index)
-
-    @property
-    def label(self) -> str:
-        return field_label(self.field) if self.field else ""
 
 
 @dataclass
@@ -202,8 +198,7 @@ class ImportPlan:
 
     @property
     def rows(self) -> int:
-        return self.data_rows or (len({new.line for new in self.to_create}) + len(self.to_change) + self.unchanged
-                                  + len(self.errors))
+        return self.data_rows
 
     @property
     def flagged(self) -> list[NewAsset]:
@@ -290,7 +285,7 @@ def plan_import(source: Table | list, *, filename: str = "", choices: Choices | 
                           data_rows=len(layout.rows), refusal=[missing])
     else:
         plan = _Planner(columns, layout, choices).plan(filename)
-    plan.columns, plan.signature, plan.choices = columns, layout_signature(layout), choices
+    plan.columns, plan.signature, plan.choices = columns, layout_signature(layout.headers), choices
     plan.samples = _samples(layout)
     return plan
 
@@ -358,8 +353,6 @@ def _samples(layout: Layout, count: int = 3) -> dict[int, list[str]]:
 
 
 def _imported_before(sha256: str) -> str:
-    from activity.models import Entry
-
     entry = (Entry.objects.filter(action="asset.import", details_json__contains=f'"sha256":"{sha256}"')
              .order_by("-pk").first()) if sha256 else None
     return format_date(timezone.localtime(entry.created_at).date()) if entry is not None else ""
@@ -435,27 +428,28 @@ def _layout_of(lines: list) -> Layout:
     return layout
 
 
-def layout_signature(layout: Layout) -> str:
-    keys = [vocabulary.header_key(header) for header in layout.headers]
+def layout_signature(headers: list[str]) -> str:
+    """What a saved mapping is found by: the file's headers, in order (a plan keeps it as `signature`)."""
+    keys = [vocabulary.header_key(header) for header in headers]
     while keys and not keys[-1]:
         keys.pop()
     return hashlib.sha256("\x1f".join(keys).encode()).hexdigest()
 
 
 def saved_choices(layout: Layout) -> Choices:
-    saved = ImportMapping.objects.filter(signature=layout_signature(layout)).first()
+    saved = ImportMapping.objects.filter(signature=layout_signature(layout.headers)).first()
     return Choices(saved.columns, saved.values, saved.defaults) if saved is not None else Choices()
 
 
-def mapping_save(*, actor, layout: Layout, choices: Choices) -> ImportMapping:
-    """Keep the person's choices for the next file with the same headers (logged)."""
+def mapping_save(*, actor, headers: list[str], choices: Choices) -> ImportMapping:
+    """Keep the person's choices for the next file with these headers (a Layout's or a plan's; logged)."""
     roles.require(actor, "asset.register")
     unknown = {name for name in choices.columns.values() if name and name not in IMPORTABLE_FIELDS}
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")
     mapping, _created = ImportMapping.objects.update_or_create(
-        signature=layout_signature(layout),
-        defaults={"headers": " | ".join(header for header in layout.headers if header)[:5000],
+        signature=layout_signature(headers),
+        defaults={"headers": " | ".join(header for header in headers if header)[:5000],
                   "columns": choices.columns, "values": choices.values, "defaults": choices.defaults,
                   "updated_by": actor})
     log.record("asset.import_mapping", actor=actor, obj=mapping, object_repr=_("การจับคู่คอลัมน์ของไฟล์นำเข้า"),

@@ -261,7 +261,7 @@ def _preview(request, plan, token):
     return render(request, "assets/asset_import_preview.html", {
         "plan": plan, "token": token, "fields": fields, "defaults": defaults, "unknown": unknown,
         "columns": [(column, plan.samples.get(column.index, [])) for column in plan.columns],
-        "skipped": skipped, "shown": PREVIEW_ROWS, "good_rows": plan.has_work,
+        "skipped": skipped, "good_rows": plan.has_work,
         "good_count": len(plan.to_create) + len(plan.to_change),
         "to_create": plan.to_create[:PREVIEW_ROWS], "to_change": plan.to_change[:PREVIEW_ROWS],
         "errors": plan.errors[:PREVIEW_ROWS], "flagged": plan.flagged[:PREVIEW_ROWS],
@@ -340,15 +340,9 @@ def _import_remap(request):
         return page
     data, filename = kept
     try:
-        plan = imports.parse_import(data, filename, actor=request.user)
-    except imports.ImportRefused:
-        plan = None
-    try:
-        if plan is None:  # the saved mapping itself leaves a required column out: start from the headers alone
-            plan = imports.parse_import(data, filename, actor=request.user, choices=imports.Choices())
+        plan = imports.parse_import(data, filename, actor=request.user)  # what the page offered (its value indexes)
         choices = _choices_from(request, plan)
-        layout, _columns = imports.read_layout(data, filename, actor=request.user, choices=choices)
-        imports.mapping_save(actor=request.user, layout=layout, choices=choices)
+        imports.mapping_save(actor=request.user, headers=plan.headers, choices=choices)
         plan = imports.parse_import(data, filename, actor=request.user, choices=choices)
     except imports.ImportRefused as error:
         return _import_page(request, refused=error.messages)

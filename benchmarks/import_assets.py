@@ -110,6 +110,7 @@ def run_one(kind: str, rows: int, runs: int, profile: bool) -> None:
     content = build_file(rows)
     print(f"\n{kind}: {rows:,} new assets, XLSX of {len(content) / 1024:,.0f} KiB")
     best = None
+    created: list[int] = []
     for run in range(runs):
         if run:
             Asset.objects.filter(pk__in=created).delete()  # the log keeps its entries (append-only); numbers start again

@@ -94,7 +94,7 @@ def main() -> None:
           f"skipped)")
     choices = imports.Choices(values={"division": {imports.value_key("สำนักปลัด"): palad.pk}})
     layout, _columns = imports.read_layout(data, "ทะเบียน.xlsx", actor=officer, choices=choices)
-    imports.mapping_save(actor=officer, layout=layout, choices=choices)
+    imports.mapping_save(actor=officer, headers=layout.headers, choices=choices)
     before = set(Asset.objects.values_list("pk", flat=True))
     started = time.perf_counter()
     plan = imports.parse_import(data, "ทะเบียน.xlsx", actor=officer)

@@ -138,7 +138,7 @@ def test_choices_are_kept_for_the_next_file_with_the_same_headers(officer, town)
     assert columns[0].how == "skipped"  # ลำดับ
     choices = choose_palad(town)
     choices.columns = {columns[3].key: ""}  # do not import the brand column
-    mapping_save(actor=officer, layout=layout, choices=choices)
+    mapping_save(actor=officer, headers=layout.headers, choices=choices)
     assert ImportMapping.objects.count() == 1 and Entry.objects.filter(action="asset.import_mapping").exists()
     plan = parse_import(register_workbook(), "ทะเบียน ฉบับใหม่.xlsx", actor=officer)
     assert plan.errors == [] and len(plan.to_create) == 5
