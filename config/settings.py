@@ -118,6 +118,8 @@ DATABASES = {"default": _default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organization.User"
+# A new member of staff signs in first through a one-time link (organization/first_sign_in.py), valid this many days.
+FIRST_SIGN_IN_DAYS = int(os.environ.get("FIRST_SIGN_IN_DAYS", "30"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from assets import scan
+from organization.views import first_sign_in_view
 from procurement import public_views
 from reports.views import home
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/first/<uidb64>/<token>/", first_sign_in_view, name="first_sign_in"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("a/", scan.scan_lookup, name="scan_lookup"),
     path("a/<path:number>", scan.scan, name="scan"),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("loans/", include("loans.urls")),
     path("inspections/", include("audits.urls")),
     path("procurement/", include("procurement.urls")),
+    path("setup/", include("organization.urls")),
     path("public/procurement/", public_views.public_list, name="public_procurement"),
     path("public/procurement/<int:pk>/file.pdf", public_views.public_file, name="public_procurement_file"),
     path("", include("reports.urls")),

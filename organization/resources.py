@@ -8,7 +8,6 @@ logs what it writes with the actor (`LoggedResource`). Widget errors are Thai an
 import difflib
 import re
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from activity import log
 from thai.dates import ThaiDateError, format_date, parse_date
 from thai.digits import to_arabic_digits
 
-from . import roles
+from . import roles, services
 from .models import Division, Holiday, Location, User
 
 _COMPACT = re.compile(r"[\s\-_/.,()]+")
@@ -340,7 +339,6 @@ class StaffResource(LoggedResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._roles: dict[int, set[str] | None] = {}
-        self._groups = None
 
     def dehydrate_roles(self, user):
         names = {group.name for group in user.groups.all()} | ({roles.ADMINISTRATOR} if user.is_superuser else set())
@@ -460,19 +458,6 @@ class StaffResource(LoggedResource):
         given = self._roles.get(kwargs.get("row_number"))
         if given is None and instance._log_before == {}:
             given = {roles.STAFF}
-        if given is not None:
-            before = set(instance.groups.values_list("name", flat=True)) & roles.ALL_ROLES
-            if before != given:
-                instance.groups.remove(*self._group_map().values())
-                instance.groups.add(*(self._group_map()[name] for name in given))
-            staff_flag = bool(given & {roles.PROPERTY_OFFICER, roles.ADMINISTRATOR}) or instance.is_superuser
-            if instance.is_staff != staff_flag:  # the reference-data admin opens for these roles only
-                type(instance).objects.filter(pk=instance.pk).update(is_staff=staff_flag)
-                instance.is_staff = staff_flag
-            instance._phatsadu_roles = None
+        if given is not None and given != services.role_names(instance):
+            services.roles_set(instance, given)
         super().after_save_instance(instance, row, **kwargs)
-
-    def _group_map(self) -> dict[str, Group]:
-        if self._groups is None:
-            self._groups = {group.name: group for group in Group.objects.filter(name__in=roles.ALL_ROLES)}
-        return self._groups

@@ -94,6 +94,18 @@ class Outcome:
         return sum(1 for _line, row_kind, _summary in self.rows if row_kind == kind)
 
     @property
+    def count_new(self) -> int:
+        return self.count("new")
+
+    @property
+    def count_update(self) -> int:
+        return self.count("update")
+
+    @property
+    def count_skip(self) -> int:
+        return self.count("skip")
+
+    @property
     def ok(self) -> bool:
         return not self.problems
 

@@ -17,7 +17,7 @@ from assets.filters import AssetFilter
 from assets.models import Status
 from assets.selectors import assets_visible_to
 from common.ids import database_id
-from organization import roles
+from organization import readiness, roles
 
 from .labels import labels_for, render_sheet
 from .models import DocumentJob, LabelLayout
@@ -58,7 +58,8 @@ def label_sheet(request):
     assets, selection = selected_assets(request.user, source)
     count = assets.count()
     form = SheetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and count:
+    site_problem = readiness.site_url_problem()  # a label with a wrong address is worse than none
+    if request.method == "POST" and form.is_valid() and count and not site_problem:
         layout, skip = form.cleaned_data["layout"], form.cleaned_data["skip"]
         if count <= settings.LABELS_INLINE_MAX:
             pdf = render_sheet(labels_for(assets.iterator(chunk_size=2000)), layout, skip=skip)
@@ -73,6 +74,7 @@ def label_sheet(request):
         return redirect("reports:label_job", pk=job.pk)
     return render(request, "reports/label_sheet.html", {
         "form": form, "count": count, "selection": selection, "inline_max": settings.LABELS_INLINE_MAX,
+        "site_problem": site_problem,
     })
 
 

@@ -136,6 +136,20 @@ TABLE = {
     "reports:annual_action":                 ALL(405),
     "reports:annual_job":                    (404, 404, 200, 200, 404, 404, 200, 404),  # someone else's job
     "reports:annual_job_file":               (404, 404, 200, 200, 404, 404, 200, 404),
+    # the set-up area: reference tables for property officers, the profile and staff for administrators
+    "first_sign_in":                         ALL(200),  # a link that is no longer valid: the page says so
+    "setup:home":                            (403, 403, 200, 403, 403, 403, 200, 403),
+    "setup:profile":                         (403, 403, 403, 403, 403, 403, 200, 403),
+    "setup:divisions":                       (403, 403, 200, 403, 403, 403, 200, 403),
+    "setup:division_create":                 (403, 403, 200, 403, 403, 403, 200, 403),
+    "setup:division_edit":                   (403, 403, 200, 403, 403, 403, 200, 403),
+    "setup:staff":                           (403, 403, 403, 403, 403, 403, 200, 403),
+    "setup:staff_create":                    (403, 403, 403, 403, 403, 403, 200, 403),
+    "setup:staff_edit":                      (403, 403, 403, 403, 403, 403, 200, 403),
+    "setup:first_sign_in_slips":             (403, 403, 403, 403, 403, 403, 200, 403),
+    "setup:first_sign_in_slips_of":          (403, 403, 403, 403, 403, 403, 302, 403),  # has a password: back
+    "setup:table_import":                    (403, 403, 200, 403, 403, 403, 200, 403),
+    "setup:table_export":                    (403, 403, 200, 403, 403, 403, 200, 403),
 }
 
 # The admin site's own pages (same columns). Accounts that are not staff are sent to its login page.
@@ -335,6 +349,10 @@ def world(db):
         "reports:annual_action": {"year": FISCAL_YEAR, "action": "refresh"},
         "reports:annual_job": {"pk": jobs["annual_attachments"].pk},
         "reports:annual_job_file": {"pk": jobs["annual_attachments"].pk},
+        "first_sign_in": {"uidb64": "MQ", "token": "abc-def"},
+        "setup:division_edit": {"pk": palad.pk}, "setup:staff_edit": {"pk": users["staff"].pk},
+        "setup:first_sign_in_slips_of": {"pk": users["staff"].pk},
+        "setup:table_import": {"key": "divisions"}, "setup:table_export": {"key": "divisions"},
     }
     return {"users": users, "kwargs": kwargs, "asset": asset, "loan": loan, "round": round_, "sheet": sheet,
             "palad": palad, "klang": klang, "inspector": inspector, "version": version}

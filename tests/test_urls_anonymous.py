@@ -25,6 +25,7 @@ PUBLIC = {
     "scan_lookup",  # the label page's "type the number" box: redirects to the scan page or its 404
     "public_procurement",  # what the municipality published about procurement (tests/procurement/test_public.py)
     "public_procurement_file",  # a published disclosure's file, 404 for anything unpublished
+    "first_sign_in",  # a one-time link to set a first password (tests/organization/test_setup_views.py)
 }
 ADMIN_NAMESPACE = "admin"
 ADMIN_PUBLIC = {"admin:login"}
