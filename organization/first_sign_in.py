@@ -57,4 +57,4 @@ def waiting(division=None):
     people = User.objects.filter(is_active=True, last_login__isnull=True, password__startswith="!")
     if division is not None:
         people = people.filter(division=division)
-    return people.select_related("division").order_by("division__order", "division__code", "first_name", "pk")
+    return people.select_related("division").order_by("division__order", "division__code", "pk")

@@ -10,6 +10,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
+from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -30,8 +31,8 @@ def compact(text) -> str:
 class Flag(widgets.Widget):
     """ใช้งาน / ไม่ใช้งาน (also ใช่, ไม่, 1, 0, ✓). A blank cell leaves the value as it is (new rows: active)."""
 
-    YES = {"1", "ใช่", "ใช้งาน", "ใช้", "เปิด", "true", "yes", "y", "x", "✓", "✔", "/"}
-    NO = {"0", "ไม่", "ไม่ใช้งาน", "ไม่ใช้", "ปิด", "ยกเลิก", "เลิกใช้", "false", "no", "n", "-"}
+    YES = {"1", "ใช่", "ใช้งาน", "ใช้", "เปิด", "true", "yes", "y", "x", "✓", "✔", "/", "inuse", "active"}
+    NO = {"0", "ไม่", "ไม่ใช้งาน", "ไม่ใช้", "ปิด", "ยกเลิก", "เลิกใช้", "false", "no", "n", "-", "notinuse", "inactive"}
 
     def clean(self, value, row=None, **kwargs):
         text = compact(value)
@@ -45,7 +46,7 @@ class Flag(widgets.Widget):
                          % {"value": value})
 
     def render(self, value, obj=None, **kwargs):
-        return _("ใช้งาน") if value else _("ไม่ใช้งาน")
+        return "ใช้งาน" if value else "ไม่ใช้งาน"  # the file's words whatever the page's language: it is read back
 
 
 class Count(widgets.Widget):
@@ -136,6 +137,11 @@ class LoggedResource(resources.ModelResource):
 
     def _values(self, instance) -> dict:
         return model_to_dict(instance, fields=self.logged_fields)
+
+    def before_import(self, dataset, **kwargs):
+        for resource_field in self.fields.values():  # lookups are read afresh for every file
+            if isinstance(resource_field.widget, DivisionChoice):
+                resource_field.widget._by_key = None
 
     def after_init_instance(self, instance, new, row, **kwargs):
         instance._log_before = {} if new else self._values(instance)
@@ -274,7 +280,8 @@ ROLE_WORDS = {  # the words people write in a staff list's role column, beside t
     roles.ADMINISTRATOR: ("ผู้ดูแลระบบ", "แอดมิน", "admin", "administrator"),
 }
 _ROLE_BY_WORD = {compact(word): role for role, words in ROLE_WORDS.items() for word in (*words, role)}
-_ROLE_BY_WORD.update({compact(label): role for role, label in roles.ROLE_LABELS.items()})
+with translation.override("th"):
+    _ROLE_BY_WORD.update({compact(str(label)): role for role, label in roles.ROLE_LABELS.items()})
 _ROLE_SPLIT = re.compile(r"[,;\n|]+|\s+และ\s+")
 _USERNAME = re.compile(r"^[\w.@+-]+$")
 
@@ -342,7 +349,8 @@ class StaffResource(LoggedResource):
 
     def dehydrate_roles(self, user):
         names = {group.name for group in user.groups.all()} | ({roles.ADMINISTRATOR} if user.is_superuser else set())
-        return ", ".join(str(label) for role, label in roles.ROLE_LABELS.items() if role in names)
+        with translation.override("th"):  # the file is read back whatever the page's language
+            return ", ".join(str(label) for role, label in roles.ROLE_LABELS.items() if role in names)
 
     def dehydrate_full_name(self, user):
         return user.get_full_name()
@@ -375,7 +383,11 @@ class StaffResource(LoggedResource):
             return User.objects.filter(username__iexact=username).first()
         first, last = self._names(row)
         same = list(User.objects.filter(first_name=first, last_name=last)[:2]) if first else []
-        return same[0] if len(same) == 1 else None
+        if len(same) > 1:
+            raise ValidationError({"full_name": _(
+                "มีบุคลากรชื่อ “%(name)s” มากกว่าหนึ่งคน: เพิ่มคอลัมน์ “ชื่อผู้ใช้” เพื่อบอกว่าแถวนี้คือใคร")
+                % {"name": f"{first} {last}".strip()}})
+        return same[0] if same else None
 
     def before_import_row(self, row, **kwargs):
         errors = {}

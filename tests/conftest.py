@@ -146,6 +146,13 @@ def _seed_reference_data():
 
 
 @pytest.fixture(autouse=True)
+def _a_site_address(settings):
+    """Tests run with DEBUG off, where labels are refused while SITE_URL is a loopback address (the default):
+    the suite's site has a real-looking address; tests of that refusal set the default back."""
+    settings.SITE_URL = "https://phatsadu.ngao.go.th"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashing is slow on purpose; tests create many accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -94,3 +94,45 @@ def csv_bytes(rows, encoding="utf-8-sig") -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue().encode(encoding)
+
+
+# Twelve divisions of a larger municipality (the เทศบาลตำบล ones above, and those seen in เทศบาลเมือง/นคร sites).
+DIVISIONS_12 = DIVISIONS + ["กองสวัสดิการสังคม", "กองยุทธศาสตร์และงบประมาณ", "กองการประปา", "หน่วยตรวจสอบภายใน",
+                            "กองการเจ้าหน้าที่", "กองส่งเสริมการเกษตร", "กองวิชาการและแผนงาน"]
+_TITLES = ["นาย", "นาง", "นางสาว", "สิบเอก", "ว่าที่ร้อยตรี"]
+_FIRST = ["สมชาย", "สุดา", "ประเสริฐ", "วิไล", "อรุณี", "เอกชัย", "กานดา", "พรชัย", "มาลี", "วิชัย", "สมศรี", "ธนา"]
+_LAST = ["ทองดี", "ศรีสุข", "มั่นคง", "รักษ์ดี", "ใจงาม", "พูลผล", "แข็งแรง", "ช่างคิด", "เมตตา", "ดอกไม้"]
+_POSITIONS = ["นักวิชาการพัสดุปฏิบัติการ", "เจ้าพนักงานธุรการชำนาญงาน", "นักจัดการงานทั่วไปชำนาญการ",
+              "นายช่างโยธาชำนาญงาน", "นักวิชาการเงินและบัญชีชำนาญการ", "ครูผู้ดูแลเด็ก", "พนักงานจ้างทั่วไป"]
+
+
+def divisions_file(names=DIVISIONS_12) -> list[list]:
+    return [["ส่วนราชการของเทศบาล"], ["ลำดับ", "ส่วนราชการ"]] + [[n, name] for n, name in enumerate(names, 1)]
+
+
+def municipality_staff(count: int = 250, names=DIVISIONS_12) -> list[list]:
+    """A staff list of `count` people in the published shape: a heading row per division, its head first (with
+    the role column filled as an administrator would fill it), the supply unit under กองคลัง."""
+    rows = [["บัญชีรายชื่อพนักงานเทศบาลและพนักงานจ้าง"], ["ลำดับ", "ชื่อ - สกุล", "ตำแหน่ง", "บทบาท", "เบอร์โทร"]]
+    per = count // len(names)
+    number = 0
+    for index, division in enumerate(names):
+        rows.append([division])
+        size = per + (1 if index < count % len(names) else 0)
+        for place in range(size):
+            number += 1
+            name = (f"{_TITLES[number % len(_TITLES)]}{_FIRST[number % len(_FIRST)]}{number:03d}  "
+                    f"{_LAST[number % len(_LAST)]}")
+            if place == 0:
+                position, role = (f"ผู้อำนวยการ{division}" if division.startswith("กอง") else f"หัวหน้า{division}",
+                                  "หัวหน้ากอง")
+                if index == 0:
+                    position, role = "ปลัดเทศบาล", "หัวหน้ากอง, หัวหน้าหน่วยงาน"
+            elif division == "กองคลัง" and place == 1:
+                position, role = "หัวหน้าฝ่ายพัสดุและทรัพย์สิน", "หัวหน้าหน่วยพัสดุ"
+            elif division == "กองคลัง" and place in (2, 3):
+                position, role = "นักวิชาการพัสดุปฏิบัติการ", "เจ้าหน้าที่พัสดุ, เจ้าหน้าที่"
+            else:
+                position, role = _POSITIONS[number % len(_POSITIONS)], ""
+            rows.append([number, name, position, role, f"08{number:08d}"])
+    return rows

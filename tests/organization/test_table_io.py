@@ -178,3 +178,22 @@ def test_staff_export_reads_back_unchanged(admin, divisions):
     outcome = table_io.run(table_io.REGISTRY["staff"], data, "staff.xlsx", actor=admin, commit=True)
     assert outcome.ok and outcome.count("skip") == User.objects.count(), outcome.problems
     assert Group.objects.get(name=roles.ADMINISTRATOR).user_set.get() == admin
+
+
+def test_two_people_of_the_same_name_need_a_username_column(admin, divisions):
+    for username in ("somchai1", "somchai2"):
+        make_user(username, roles.STAFF, division=divisions[0], first_name="นายสมชาย", last_name="ใจดี")
+    outcome = run("staff", [["ชื่อ - สกุล", "ตำแหน่ง", "กอง"], ["นายสมชาย ใจดี", "ปลัดเทศบาล", "สำนักปลัดเทศบาล"]], admin)
+    assert [(problem.line, problem.column) for problem in outcome.problems] == [(2, "ชื่อ-สกุล")]
+    assert "ชื่อผู้ใช้" in outcome.problems[0].message
+    assert User.objects.filter(last_name="ใจดี").count() == 2
+
+
+def test_an_export_made_in_english_reads_back(admin, divisions):
+    from django.utils import translation
+
+    run("staff", shapes.STAFF_HR_EXPORT, admin, name="hr.csv")
+    with translation.override("en"):
+        data = table_io.export_xlsx(table_io.REGISTRY["staff"], actor=admin)
+        outcome = table_io.run(table_io.REGISTRY["staff"], data, "staff.xlsx", actor=admin, commit=True)
+    assert outcome.ok and outcome.count("skip") == User.objects.count(), outcome.problems
