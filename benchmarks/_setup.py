@@ -29,6 +29,29 @@ def use_database(kind: str) -> None:
     django.setup()
 
 
+def fresh_database(kind: str, name: str, pg_url: str | None = None) -> None:
+    """An empty database for one benchmark: var/bench/<name>.sqlite3, or the PostgreSQL database of pg_url
+    (default phatsadu_bench_<name> on 127.0.0.1), dropped first. Django is set up; the caller migrates."""
+    if kind == "sqlite":
+        path = ROOT / "var" / "bench" / f"{name}.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        import django
+
+        django.setup()
+        return
+    import psycopg
+
+    url = pg_url or f"postgres://postgres@127.0.0.1:5432/phatsadu_bench_{name}"
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"')
+    os.environ["BENCH_PG_URL"] = url
+    use_database("postgres")  # creates it again
+
+
 def _ensure_pg_database(url: str) -> None:
     import psycopg
 

@@ -22,29 +22,12 @@ import subprocess
 import sys
 import time
 
-from _setup import ROOT, use_database
+from _setup import fresh_database as fresh_database_named
 
 
 def fresh_database(kind: str) -> None:
-    if kind == "sqlite":
-        path = ROOT / "var" / "bench" / "import_assets.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
-
-        django.setup()
-        return
-    url = os.environ.get("BENCH_IMPORT_PG_URL", "postgres://postgres@127.0.0.1:5432/phatsadu_bench_import")
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    os.environ["BENCH_PG_URL"] = url
-    use_database("postgres")  # creates it again
+    fresh_database_named(kind, "import_assets", os.environ.get(
+        "BENCH_IMPORT_PG_URL", "postgres://postgres@127.0.0.1:5432/phatsadu_bench_import"))
 
 
 def build_file(rows: int) -> bytes:

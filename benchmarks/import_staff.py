@@ -3,14 +3,13 @@
 same staff file again (every row unchanged). Prints the seconds of each step.
 
 Usage: python benchmarks/import_staff.py [sqlite|postgres] [--staff N]
-Runs on a fresh database: var/bench/import_staff.sqlite3, or phatsadu_bench_staff on 127.0.0.1 (PostgreSQL).
+Runs on a fresh database: var/bench/staff.sqlite3, or phatsadu_bench_staff on 127.0.0.1 (PostgreSQL).
 """
 
 import argparse
-import os
 import time
 
-from _setup import ROOT, use_database
+from _setup import fresh_database
 
 
 def main() -> None:
@@ -18,24 +17,7 @@ def main() -> None:
     parser.add_argument("database", nargs="?", default="sqlite")
     parser.add_argument("--staff", type=int, default=300)
     args = parser.parse_args()
-    if args.database == "sqlite":
-        path = ROOT / "var" / "bench" / "import_staff.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
-
-        django.setup()
-    else:
-        import psycopg
-
-        url = "postgres://postgres@127.0.0.1:5432/phatsadu_bench_staff"
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute('DROP DATABASE IF EXISTS "phatsadu_bench_staff"')
-        os.environ["BENCH_PG_URL"] = url
-        use_database("postgres")
+    fresh_database(args.database, "staff")
     from django.contrib.auth.models import Group
     from django.core.management import call_command
 
@@ -58,7 +40,7 @@ def main() -> None:
         outcome = table_io.run(spec, data, "file.xlsx", actor=admin, commit=True)
         done = time.perf_counter()
         assert preview.ok and outcome.committed, outcome.problems[:3]
-        print(f"{args.database}: {label}: preview {previewed - started:.2f} s, preview+commit {done - previewed:.2f} s "
+        print(f"{args.database}: {label}: preview {previewed - started:.2f} s, confirm {done - previewed:.2f} s "
               f"(new {outcome.count('new')}, changed {outcome.count('update')}, unchanged {outcome.count('skip')})")
 
 

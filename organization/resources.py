@@ -221,11 +221,16 @@ class LocationResource(LoggedResource):
         skip_unchanged = True
         report_skipped = True
 
-    def get_instance(self, instance_loader, row):
+    def _division(self, row):
         try:
-            division = DivisionChoice(required=True).clean(row.get("กอง"))
+            return self.fields["division"].widget.clean(row.get("กอง"))
         except ValueError:
             return None  # the row is refused when its division is read
+
+    def get_instance(self, instance_loader, row):
+        division = self._division(row)
+        if division is None:
+            return None
         code, name = str(row.get("รหัส") or "").strip(), str(row.get("ชื่อสถานที่") or "").strip()
         places = Location.objects.filter(division=division)
         if code:
@@ -237,13 +242,10 @@ class LocationResource(LoggedResource):
             raise ValidationError({"name": _("ไม่ได้กรอกชื่อสถานที่")})
         if not str(row.get("รหัส") or "").strip():
             existing = self.get_instance(None, row)
+            division = self._division(row)
             if existing:
                 row["รหัส"] = existing.code
-            else:
-                try:
-                    division = DivisionChoice(required=True).clean(row.get("กอง"))
-                except ValueError:
-                    return
+            elif division is not None:
                 row["รหัส"] = _free_code(set(division.locations.values_list("code", flat=True)), "L", 3)
 
 

@@ -10,6 +10,7 @@ same file twice changes nothing.
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 import tablib
@@ -51,12 +52,19 @@ class Spec:
     def columns(self) -> list[str]:
         return [f.column_name for f in self.resource().get_import_fields()]
 
-    def column_of(self, header: str) -> str | None:
-        key = header_key(header)
+    @cached_property
+    def _by_key(self) -> dict[str, str]:
+        """Every header spelling, compared as header_key, to its column (the column's own name first)."""
+        found: dict[str, str] = {}
         for column in self.columns():
-            if key == header_key(column) or key in {header_key(alias) for alias in self.aliases.get(column, ())}:
-                return column
-        return None
+            found.setdefault(header_key(column), column)
+        for column in self.columns():
+            for alias in self.aliases.get(column, ()):
+                found.setdefault(header_key(alias), column)
+        return found
+
+    def column_of(self, header: str) -> str | None:
+        return self._by_key.get(header_key(header))
 
 
 REGISTRY: dict[str, Spec] = {}
@@ -125,7 +133,7 @@ def read_dataset(spec: Spec, data: bytes, filename: str) -> tuple[tablib.Dataset
     names: list[str | None] = []
     ignored: list[str] = []
     for position, candidates in enumerate(found.candidates):
-        column = next((spec.column_of(text) for text in candidates if spec.column_of(text)), None)
+        column = next((column for column in map(spec.column_of, candidates) if column), None)
         if column in names:
             column = None  # a second column of the same meaning: the first one counts
         names.append(column)
@@ -175,15 +183,10 @@ def run(spec: Spec, data: bytes, filename: str, *, actor, commit: bool) -> Outco
     dataset, numbers, skipped, ignored = read_dataset(spec, data, filename)
     resource = spec.resource()
     with transaction.atomic():
-        result = resource.import_data(dataset, dry_run=True, use_transactions=True, actor=actor)
-        outcome = _outcome(spec, resource, result, numbers, skipped, ignored, committed=False)
-    if not commit or not outcome.ok:
-        return outcome
-    with transaction.atomic():
-        result = resource.import_data(dataset, dry_run=False, use_transactions=True, actor=actor,
+        result = resource.import_data(dataset, dry_run=not commit, use_transactions=True, actor=actor,
                                       rollback_on_validation_errors=True)
-        outcome = _outcome(spec, resource, result, numbers, skipped, ignored, committed=True)
-        if not outcome.ok:  # the data changed between the preview and the commit: nothing is written
+        outcome = _outcome(spec, resource, result, numbers, skipped, ignored, committed=commit)
+        if not outcome.ok:  # any refused row: nothing is written
             transaction.set_rollback(True)
             outcome.committed = False
     return outcome

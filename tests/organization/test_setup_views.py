@@ -27,10 +27,6 @@ def signed_in(client, admin):
     return client
 
 
-def messages_of(text: str) -> set[str]:
-    return {problem.message for problem in readiness.problems()} if text is None else set()
-
-
 def test_readiness_names_what_stops_the_system_and_links_to_the_fix(signed_in, admin):
     division = Division.objects.create(code="01", name="กองคลัง")
     make_user("clerk", roles.STAFF, division=division)
